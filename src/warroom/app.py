@@ -1,0 +1,155 @@
+"""The app factory: mounts every domain's api.py and views.py, error handlers, static files, the worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from warroom import __version__
+from warroom.auth import api as auth_api
+from warroom.auth import views as auth_views
+from warroom.catalog import api as catalog_api
+from warroom.catalog import views as catalog_views
+from warroom.db import Database, ping
+from warroom.errors import AppError
+from warroom.incidents import api as incidents_api
+from warroom.incidents import views as incidents_views
+from warroom.jobs import api as jobs_api
+from warroom.jobs import views as jobs_views
+from warroom.lib.clock import Clock, SystemClock
+from warroom.notify import api as notify_api
+from warroom.notify import views as notify_views
+from warroom.settings import Settings
+from warroom.web import LoginRequired, login_redirect_target, render
+
+log = logging.getLogger("warroom")
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    run_worker: bool = False,
+) -> FastAPI:
+    """Build the ASGI app. Tests pass settings, a FakeClock and a Database directly."""
+    settings = settings or Settings.from_env()
+    database = db or Database(settings)
+    the_clock = clock or SystemClock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if run_worker:
+            from warroom.jobs.worker import Worker
+
+            worker = Worker(database, the_clock, settings, name="serve")
+            worker.start_thread()
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            if db is None:
+                database.dispose()
+
+    app = FastAPI(
+        title="Warroom",
+        version=__version__,
+        description="Incident response API. Authenticate with `Authorization: Bearer <token>`.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.clock = the_clock
+    app.state.worker = None
+
+    for module in (auth_api, catalog_api, incidents_api, notify_api, jobs_api):
+        app.include_router(module.router, prefix="/api/v1")
+    for module in (auth_views, catalog_views, incidents_views, notify_views, jobs_views):
+        app.include_router(module.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/healthz", tags=["system"])
+    def healthz() -> dict[str, str]:
+        """Liveness and database check for load balancers."""
+        try:
+            ping(database)
+        except Exception as exc:
+            log.warning("health check failed: %s", exc)
+            return JSONResponse(  # type: ignore[return-value]
+                {"status": "error", "database": "unreachable"}, status_code=503
+            )
+        return {"status": "ok", "database": "ok", "version": __version__}
+
+    _install_error_handlers(app)
+    return app
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/integrations/", "/v2/", "/generic/", "/openapi.json", "/healthz")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _error(status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "detail": detail}, status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _wants_html(request) or request.method == "GET":
+            return RedirectResponse(login_redirect_target(request), status_code=303)
+        return _error(401, exc.message)
+
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError) -> Response:
+        if _wants_html(request):
+            return render(request, "error.html", status_code=exc.status_code, message=exc.message, detail=exc.detail)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return _error(exc.status_code, exc.message, exc.detail, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {
+                "field": ".".join(str(part) for part in err.get("loc", ())),
+                "message": err.get("msg", ""),
+                "type": err.get("type", ""),
+            }
+            for err in exc.errors()
+        ]
+        summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:5])
+        return _error(422, f"invalid request: {summary}", problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 404:
+            message = f"nothing at {request.url.path}; see /api/docs for the API"
+        if exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        if _wants_html(request):
+            return render(request, "error.html", status_code=exc.status_code, message=message, detail=None)
+        return _error(exc.status_code, message, None, dict(exc.headers) if exc.headers else None)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, "internal error; the server log has the details", None)

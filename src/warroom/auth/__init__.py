@@ -1,0 +1,1 @@
+"""Users, roles, UI sessions, API tokens and CSRF."""

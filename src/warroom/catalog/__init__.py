@@ -1,0 +1,1 @@
+"""Teams, services (tier, dependencies), business functions."""

@@ -1,0 +1,1 @@
+"""Incidents: lifecycle, severity, roles, tasks, impact, blast radius and the append-only timeline."""

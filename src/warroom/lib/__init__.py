@@ -1,0 +1,1 @@
+"""Domain-free helpers. Nothing in here imports a Warroom domain."""
