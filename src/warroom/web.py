@@ -53,6 +53,8 @@ def _open_ctx(request: Request, source: Source) -> Iterator[Ctx]:
             # A read that touched bookkeeping (token last-used) lost a race with a writer: harmless.
             session.rollback()
     except BaseException:
+        # Detach first: a rollback would expire the signed-in user, and the error page still shows them.
+        session.expunge_all()
         session.rollback()
         raise
     finally:

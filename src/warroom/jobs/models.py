@@ -15,7 +15,12 @@ class Job(Base):
     """One unit of background work. Rows are the queue: nothing lives only in memory."""
 
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_due", "status", "run_at"),)
+    __table_args__ = (
+        Index("ix_jobs_due", "status", "run_at"),
+        # Workers dedicated to one queue (channel) claim through this index.
+        Index("ix_jobs_queue_due", "queue", "status", "run_at"),
+        Index("ix_jobs_name_status", "name", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))

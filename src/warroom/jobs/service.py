@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,10 +14,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warroom.context import Ctx
-from warroom.errors import NotFound
-from warroom.jobs.models import Job
+from warroom.errors import Conflict, Invalid, NotFound
+from warroom.jobs.models import JOB_STATUSES, Job
+from warroom.jobs.periodic import PERIODIC_KEY, next_slot_after, periodic_key
 from warroom.jobs.registry import SUBSCRIBERS
+from warroom.lib.pagination import PageRequest, paginate
 from warroom.settings import Settings
+
+
+class LeaseLost(Exception):
+    """The job is no longer this worker's: its lease expired and another worker claimed it."""
 
 
 def enqueue(
@@ -30,8 +37,35 @@ def enqueue(
     queue: str = "default",
 ) -> Job:
     """Add a job in the caller's transaction. With `key`, a second enqueue returns the existing job."""
+    return add_job(
+        ctx.session,
+        now=ctx.now(),
+        settings=ctx.settings,
+        name=name,
+        payload=payload,
+        run_at=run_at,
+        key=key,
+        max_attempts=max_attempts,
+        queue=queue,
+    )
+
+
+def add_job(
+    session: Session,
+    *,
+    now: datetime,
+    settings: Settings,
+    name: str,
+    payload: dict[str, Any] | None = None,
+    run_at: datetime | None = None,
+    key: str | None = None,
+    max_attempts: int | None = None,
+    queue: str = "default",
+) -> Job:
+    """`enqueue` for code that has a session but no Ctx (the worker scheduling the next periodic tick)."""
+    _check_job_fields(name=name, queue=queue, key=key, max_attempts=max_attempts)
     if key is not None:
-        existing = ctx.session.scalar(select(Job).where(Job.idempotency_key == key))
+        existing = session.scalar(select(Job).where(Job.idempotency_key == key))
         if existing is not None:
             return existing
     job = Job(
@@ -39,30 +73,47 @@ def enqueue(
         queue=queue,
         payload=payload or {},
         status="pending",
-        run_at=run_at or ctx.now(),
+        run_at=run_at or now,
         attempts=0,
-        max_attempts=max_attempts or ctx.settings.job_max_attempts,
+        max_attempts=max_attempts or settings.job_max_attempts,
         idempotency_key=key,
-        created_at=ctx.now(),
+        created_at=now,
     )
     if key is None:
-        ctx.session.add(job)
-        ctx.session.flush()
+        session.add(job)
+        session.flush()
         return job
-    # A concurrent enqueue with the same key may win the race; the savepoint keeps our transaction alive.
+    # A concurrent enqueue with the same key may win the race (PostgreSQL): our insert then waits for
+    # the winner to commit and fails; the savepoint keeps the caller's transaction alive.
     try:
-        with ctx.session.begin_nested():
-            ctx.session.add(job)
+        with session.begin_nested():
+            session.add(job)
     except IntegrityError:
-        found = ctx.session.scalar(select(Job).where(Job.idempotency_key == key))
+        found = session.scalar(select(Job).where(Job.idempotency_key == key))
         if found is None:
             raise
         return found
     return job
 
 
+def _check_job_fields(*, name: str, queue: str, key: str | None, max_attempts: int | None) -> None:
+    if not name or len(name) > 100:
+        raise Invalid("a job name must be 1 to 100 characters")
+    if not queue or len(queue) > 50:
+        raise Invalid("a queue name must be 1 to 50 characters")
+    if key is not None and (not key or len(key) > 255):
+        raise Invalid("an idempotency key must be 1 to 255 characters")
+    if max_attempts is not None and max_attempts < 1:
+        raise Invalid("max_attempts must be at least 1")
+
+
 def publish(ctx: Ctx, topic: str, payload: dict[str, Any], *, key: str | None = None) -> list[Job]:
     """Enqueue one job per subscriber of `topic`, so higher domains react to lower ones' events."""
+    # Subscriptions live in the domains' jobs.py modules. A web process without a worker, or the CLI,
+    # may never have imported them, and would otherwise publish to nobody.
+    from warroom import handlers
+
+    handlers.load_all()
     jobs = []
     for name in SUBSCRIBERS.get(topic, []):
         job_key = f"{key}:{name}" if key else None
@@ -80,47 +131,137 @@ def cancel(ctx: Ctx, *, key: str) -> bool:
     return True
 
 
+def schedule_periodic(
+    ctx: Ctx, name: str, *, every: timedelta, payload: dict[str, Any] | None = None, queue: str = "default"
+) -> Job:
+    """Make sure periodic job `name` has a pending tick; each tick is keyed `name:slot`, so it runs once.
+
+    Slots are aligned to the Unix epoch, so every worker computes the same ones. Safe to call at every
+    start: it returns the existing tick when there is one. The worker schedules the next tick when it
+    claims this one, so a failing tick never stops the chain, and missed ticks are not replayed.
+    """
+    if every < timedelta(seconds=1):
+        raise Invalid("a periodic job must run at most once a second")
+    live = ctx.session.scalars(
+        select(Job).where(Job.name == name, Job.status.in_(("pending", "running"))).order_by(Job.run_at)
+    )
+    for job in live:
+        if PERIODIC_KEY in job.payload:
+            return job
+    slot = next_slot_after(ctx.now(), every, inclusive=True)
+    return enqueue(
+        ctx,
+        name,
+        _tick_payload(payload or {}, every=every, slot=slot),
+        run_at=slot,
+        key=periodic_key(name, slot),
+        queue=queue,
+    )
+
+
+def _tick_payload(base: dict[str, Any], *, every: timedelta, slot: datetime) -> dict[str, Any]:
+    meta = {"every_seconds": every.total_seconds(), "slot": slot.isoformat()}
+    return {**{k: v for k, v in base.items() if k != PERIODIC_KEY}, PERIODIC_KEY: meta}
+
+
+def _schedule_next_tick(session: Session, job: Job, *, now: datetime, settings: Settings) -> None:
+    every = timedelta(seconds=float(job.payload[PERIODIC_KEY]["every_seconds"]))
+    slot = next_slot_after(now, every, inclusive=False)
+    add_job(
+        session,
+        now=now,
+        settings=settings,
+        name=job.name,
+        payload=_tick_payload(job.payload, every=every, slot=slot),
+        run_at=slot,
+        key=periodic_key(job.name, slot),
+        max_attempts=job.max_attempts,
+        queue=job.queue,
+    )
+
+
 def default_worker_id() -> str:
+    """host:pid, the stem of every worker id in this process."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def claim(
-    session: Session, *, now: datetime, worker_id: str, settings: Settings, limit: int = 1, queue: str | None = None
+    session: Session,
+    *,
+    now: datetime,
+    worker_id: str,
+    settings: Settings,
+    limit: int = 1,
+    queue: str | Sequence[str] | None = None,
 ) -> list[Job]:
     """Lock due jobs for this worker. Expired leases (a crashed worker) are claimed again.
 
     On PostgreSQL the select uses FOR UPDATE SKIP LOCKED, so many workers never take the same row.
-    On SQLite the session's BEGIN IMMEDIATE makes this the only writer.
+    On SQLite the session's BEGIN IMMEDIATE makes this the only writer. `queue` restricts the claim
+    to one queue or several, so a worker can be dedicated to a channel.
     """
+    claimed: list[Job] = []
+    while len(claimed) < limit:
+        rows = _due_rows(session, now=now, limit=limit - len(claimed), queue=queue)
+        if not rows:
+            break
+        for job in rows:
+            if job.status == "running" and job.attempts >= job.max_attempts:
+                # The worker died during the last allowed attempt: dead-letter instead of looping forever.
+                job.status = "dead"
+                job.finished_at = now
+                job.last_error = f"lease expired: worker {job.locked_by} stopped during the last attempt"
+                job.locked_by = None
+                job.locked_until = None
+                continue
+            if job.status == "running":
+                job.last_error = f"lease expired: worker {job.locked_by} stopped before finishing; claimed again"
+            job.status = "running"
+            job.locked_by = worker_id
+            job.locked_until = now + timedelta(seconds=settings.job_lease_seconds)
+            job.attempts += 1
+            if job.attempts == 1 and PERIODIC_KEY in job.payload:
+                _schedule_next_tick(session, job, now=now, settings=settings)
+            claimed.append(job)
+        session.flush()
+    return claimed
+
+
+def _due_rows(session: Session, *, now: datetime, limit: int, queue: str | Sequence[str] | None) -> list[Job]:
     due = or_(
         and_(Job.status == "pending", Job.run_at <= now),
         and_(Job.status == "running", Job.locked_until < now),
     )
-    query = select(Job).where(due).order_by(Job.run_at, Job.id).limit(limit)
-    if queue is not None:
+    query = select(Job).where(due)
+    if isinstance(queue, str):
         query = query.where(Job.queue == queue)
-    jobs = list(session.scalars(query.with_for_update(skip_locked=True)))
-    for job in jobs:
-        job.status = "running"
-        job.locked_by = worker_id
-        job.locked_until = now + timedelta(seconds=settings.job_lease_seconds)
-        job.attempts += 1
-    session.flush()
-    return jobs
+    elif queue is not None:
+        query = query.where(Job.queue.in_(list(queue)))
+    query = query.order_by(Job.run_at, Job.id).limit(limit).with_for_update(skip_locked=True)
+    return list(session.scalars(query))
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
     """Exponential: base, 2×base, 4×base … capped."""
-    seconds = settings.job_backoff_seconds * (2 ** max(attempts - 1, 0))
+    exponent = min(max(attempts - 1, 0), 62)  # past 2**62 the cap has long applied; avoid float overflow
+    seconds = settings.job_backoff_seconds * (2**exponent)
     return timedelta(seconds=min(seconds, settings.job_backoff_cap_seconds))
 
 
-def mark_done(session: Session, job: Job, *, now: datetime) -> None:
+def _check_owner(job: Job, worker_id: str | None) -> None:
+    if worker_id is not None and (job.status != "running" or job.locked_by != worker_id):
+        raise LeaseLost(f"job {job.id} is {job.status} and held by {job.locked_by or 'nobody'}, not {worker_id}")
+
+
+def mark_done(session: Session, job: Job, *, now: datetime, worker_id: str | None = None) -> None:
+    """Finish a job. With `worker_id`, raise LeaseLost unless that worker still holds it."""
+    _check_owner(job, worker_id)
     job.status = "done"
     job.finished_at = now
     job.locked_by = None
     job.locked_until = None
     job.last_error = None
+    session.flush()
 
 
 def mark_failed(
@@ -133,8 +274,10 @@ def mark_failed(
     permanent: bool = False,
     delay: timedelta | None = None,
     counts: bool = True,
+    worker_id: str | None = None,
 ) -> None:
     """Schedule a retry with backoff, or dead-letter the job after its last attempt."""
+    _check_owner(job, worker_id)
     job.last_error = error[:4000]
     job.locked_by = None
     job.locked_until = None
@@ -143,9 +286,10 @@ def mark_failed(
     if permanent or (counts and job.attempts >= job.max_attempts):
         job.status = "dead"
         job.finished_at = now
-        return
-    job.status = "pending"
-    job.run_at = now + (delay if delay is not None else backoff(settings, job.attempts))
+    else:
+        job.status = "pending"
+        job.run_at = now + (delay if delay is not None else backoff(settings, job.attempts))
+    session.flush()
 
 
 @dataclass(frozen=True)
@@ -155,10 +299,23 @@ class QueueStats:
     running: int
     dead: int
     done: int
+    cancelled: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "pending": self.pending,
+            "due": self.due,
+            "running": self.running,
+            "dead": self.dead,
+            "done": self.done,
+            "cancelled": self.cancelled,
+        }
 
 
 def stats(ctx: Ctx) -> QueueStats:
-    counts = dict(ctx.session.execute(select(Job.status, func.count()).group_by(Job.status)).tuples().all())
+    """Job counts by status, plus how many pending jobs are already due."""
+    rows = ctx.session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+    counts = {status: int(count) for status, count in rows}
     due = ctx.session.scalar(select(func.count()).where(Job.status == "pending", Job.run_at <= ctx.now())) or 0
     return QueueStats(
         pending=counts.get("pending", 0),
@@ -166,29 +323,48 @@ def stats(ctx: Ctx) -> QueueStats:
         running=counts.get("running", 0),
         dead=counts.get("dead", 0),
         done=counts.get("done", 0),
+        cancelled=counts.get("cancelled", 0),
     )
 
 
-def list_jobs(ctx: Ctx, *, status: str | None = None, limit: int = 100, offset: int = 0) -> tuple[list[Job], int]:
+def list_jobs(
+    ctx: Ctx,
+    *,
+    status: str | None = None,
+    queue: str | None = None,
+    name: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Job], int]:
+    """Jobs, newest first, optionally filtered; returns one page and the total."""
+    if status and status not in JOB_STATUSES:
+        raise Invalid(f"unknown job status {status!r}; use one of {', '.join(JOB_STATUSES)}", {"field": "status"})
     query = select(Job).order_by(Job.id.desc())
     if status:
         query = query.where(Job.status == status)
-    from warroom.lib.pagination import PageRequest, paginate
-
+    if queue:
+        query = query.where(Job.queue == queue)
+    if name:
+        query = query.where(Job.name == name)
     return paginate(ctx.session, query, PageRequest(limit=limit, offset=offset))
+
+
+def get_job(ctx: Ctx, job_id: int) -> Job:
+    """One job, or NotFound."""
+    job = ctx.session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"job {job_id} does not exist; `warroom jobs list` shows the ids")
+    return job
 
 
 def retry_dead(ctx: Ctx, *, job_id: int) -> Job:
     """Put a dead-lettered job back on the queue for another full set of attempts."""
-    job = ctx.session.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"job {job_id} does not exist")
+    job = get_job(ctx, job_id)
     if job.status != "dead":
-        from warroom.errors import Conflict
-
         raise Conflict(f"job {job_id} is {job.status}; only dead jobs can be retried")
     job.status = "pending"
     job.attempts = 0
     job.run_at = ctx.now()
     job.finished_at = None
+    ctx.session.flush()
     return job

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import traceback
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from warroom.context import Actor, Ctx
 from warroom.db import Database
 from warroom.jobs import service
 from warroom.jobs.models import Job
-from warroom.jobs.registry import HANDLERS, PermanentFailure, RetryLater
+from warroom.jobs.registry import Failure, PermanentFailure, Registration, RetryLater, registration
 from warroom.lib.clock import Clock
 from warroom.settings import Settings
 
@@ -20,14 +25,26 @@ MAX_JOBS_PER_PASS = 500
 
 
 class Worker:
-    def __init__(self, db: Database, clock: Clock, settings: Settings, *, name: str = "worker") -> None:
+    """Claims due jobs and runs their handlers. Several may run at once, in threads or processes."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        *,
+        name: str = "worker",
+        queues: Sequence[str] | None = None,
+    ) -> None:
         from warroom import handlers
 
         handlers.load_all()
         self.db = db
         self.clock = clock
         self.settings = settings
-        self.worker_id = f"{name}@{service.default_worker_id()}"
+        self.queues = list(queues) if queues else None
+        # Unique per instance, so two workers in one process never mistake each other's leases.
+        self.worker_id = f"{name}@{service.default_worker_id()}:{secrets.token_hex(3)}"[-100:]
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -36,7 +53,9 @@ class Worker:
         """Claim and run one due job. False when nothing is due."""
         now = self.clock.now()
         with self.db.transaction() as session:
-            claimed = service.claim(session, now=now, worker_id=self.worker_id, settings=self.settings)
+            claimed = service.claim(
+                session, now=now, worker_id=self.worker_id, settings=self.settings, queue=self.queues
+            )
             if not claimed:
                 return False
             job_id = claimed[0].id
@@ -50,63 +69,129 @@ class Worker:
             ran += 1
         return ran
 
-    def _execute(self, job_id: int) -> None:
-        error: BaseException | None = None
-        try:
-            with self.db.transaction() as session:
-                job = session.get(Job, job_id)
-                if job is None or job.status != "running" or job.locked_by != self.worker_id:
-                    return  # another worker took over after our lease expired
-                handler = HANDLERS.get(job.name)
-                if handler is None:
-                    raise PermanentFailure(f"no handler registered for job {job.name!r}")
-                ctx = Ctx(
-                    session=session, clock=self.clock, settings=self.settings, actor=Actor.system(), source="system"
-                )
-                handler(ctx, dict(job.payload))
-                service.mark_done(session, job, now=self.clock.now())
-        except Exception as exc:
-            error = exc
-        if error is not None:
-            self._record_failure(job_id, error)
+    def _ctx(self, session: Session) -> Ctx:
+        return Ctx(session=session, clock=self.clock, settings=self.settings, actor=Actor.system(), source="system")
 
-    def _record_failure(self, job_id: int, error: BaseException) -> None:
-        with self.db.transaction() as session:
+    def _owns(self, job: Job | None) -> bool:
+        return job is not None and job.status == "running" and job.locked_by == self.worker_id
+
+    def _execute(self, job_id: int) -> None:
+        try:
+            found = self._prepare(job_id)
+            if found is None:
+                return
+            reg, payload = found
+            with self.db.transaction() as session:
+                if self.db.is_postgres:
+                    # Hold the row while the handler runs: a lease that expires mid-run cannot hand it to
+                    # a second worker (their claim skips locked rows). On SQLite the write lock does this.
+                    locked = session.get(Job, job_id, with_for_update=True)
+                    if not self._owns(locked):
+                        return
+                reg.handler(self._ctx(session), payload)
+                job = session.get(Job, job_id)
+                if job is None:
+                    raise service.LeaseLost(f"job {job_id} was deleted while it ran")
+                service.mark_done(session, job, now=self.clock.now(), worker_id=self.worker_id)
+        except service.LeaseLost as lost:
+            # Another worker owns the job now; our effects were rolled back with the transaction.
+            log.warning("dropping the result of job %s: %s", job_id, lost)
+        except Exception as exc:
+            self._record_failure(job_id, exc)
+
+    def _prepare(self, job_id: int) -> tuple[Registration, dict[str, Any]] | None:
+        """Read the job (and whatever its preparer needs) without taking SQLite's write lock."""
+        with self.db.transaction(readonly=True) as session:
             job = session.get(Job, job_id)
-            if job is None:
+            if job is None or not self._owns(job):
+                return None
+            payload = dict(job.payload)
+            reg = registration(job.name)
+            if reg is None:
+                raise PermanentFailure(
+                    f"no handler registered for job {job.name!r}; "
+                    "is its module listed in warroom.handlers.DOMAIN_JOB_MODULES?"
+                )
+            if reg.prepare is not None:
+                payload = {**payload, **reg.prepare(self._ctx(session), payload)}
+            return reg, payload
+
+    def _record_failure(self, job_id: int, error: Exception) -> None:
+        with self.db.transaction() as session:
+            job = session.get(Job, job_id, with_for_update=True)
+            if job is None or not self._owns(job):
                 return
             now = self.clock.now()
-            if isinstance(error, RetryLater):
-                delay = timedelta(seconds=error.delay_seconds) if error.delay_seconds is not None else None
-                service.mark_failed(session, job, now=now, error=str(error), settings=self.settings, delay=delay)
-                return
+            delay: timedelta | None = None
+            counts = True
             permanent = isinstance(error, PermanentFailure)
-            text = f"{type(error).__name__}: {error}"
-            if not permanent:
+            if isinstance(error, RetryLater):
+                counts = error.counts
+                if error.delay_seconds is not None:
+                    delay = timedelta(seconds=error.delay_seconds)
+            if isinstance(error, RetryLater | PermanentFailure):
+                text = str(error)
+            else:
+                text = f"{type(error).__name__}: {error}"
                 log.warning("job %s (%s) failed: %s", job.id, job.name, text)
                 log.debug("".join(traceback.format_exception(error)))
-            service.mark_failed(session, job, now=now, error=text, settings=self.settings, permanent=permanent)
+            service.mark_failed(
+                session,
+                job,
+                now=now,
+                error=text,
+                settings=self.settings,
+                permanent=permanent,
+                delay=delay,
+                counts=counts,
+                worker_id=self.worker_id,
+            )
+            self._run_failure_hook(session, job, error, text)
+
+    def _run_failure_hook(self, session: Session, job: Job, error: Exception, text: str) -> None:
+        reg = registration(job.name)
+        if reg is None or reg.on_failure is None:
+            return
+        dead = job.status == "dead"
+        failure = Failure(
+            error=error, message=text, attempts=job.attempts, dead=dead, retry_at=None if dead else job.run_at
+        )
+        try:
+            with session.begin_nested():
+                reg.on_failure(self._ctx(session), dict(job.payload), failure)
+        except Exception:
+            # The job's own bookkeeping matters more than the hook's; keep it and log the hook's bug.
+            log.exception("failure hook of job %s (%s) failed", job.id, job.name)
 
     def wake(self) -> None:
+        """Skip the rest of the idle wait (e.g. right after enqueueing urgent work in this process)."""
         self._wake.set()
 
     def run_forever(self) -> None:
+        """Poll until stop(); an error in one pass is logged and the loop carries on."""
         while not self._stop.is_set():
             try:
                 ran = self.run_due()
             except Exception:
                 log.exception("worker pass failed; retrying after the poll interval")
                 ran = 0
-            if ran == 0:
+            if ran == 0 and not self._stop.is_set():
                 self._wake.wait(self.settings.worker_poll_seconds)
                 self._wake.clear()
 
     def start_thread(self) -> None:
+        self._stop.clear()
         self._thread = threading.Thread(target=self.run_forever, name=self.worker_id, daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the job in hand (if any); waits at most `timeout` seconds for the thread."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def is_running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
