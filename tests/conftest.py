@@ -21,6 +21,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
+from warroom import handlers
 from warroom.app import create_app
 from warroom.auth import service as auth_service
 from warroom.auth.models import User
@@ -36,6 +37,9 @@ hypothesis_settings.register_profile(
     "dev", deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# Every domain's job handlers and event subscriptions, as the app and CLI register them at start.
+handlers.load_all()
 
 PG_ADMIN_URL = os.environ.get("WARROOM_TEST_DATABASE_URL", "")
 _counter = itertools.count()

@@ -213,13 +213,18 @@ def test_pages_for_missing_things_are_404(client, charlie):
         assert response.json()["error"].endswith("999 does not exist")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="foundation: web._open_ctx rolls back before the HTML error page reads the (now expired) user; "
-    "reported to the lead with a fix (expunge_all before rollback). Remove this marker once fixed.",
-)
 def test_a_browser_gets_an_html_404_page_for_a_missing_service(client, charlie):
     ui_login(client, charlie)
     response = client.get("/catalog/services/999", headers={"accept": "text/html"})
     assert response.status_code == 404
     assert "service 999 does not exist" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_a_viewer_posting_from_a_browser_gets_an_html_403_page(client, charlie, warehouse):
+    csrf = ui_login(client, charlie)
+    response = client.post(
+        "/catalog/services", data={"csrf_token": csrf, "name": "x", "tier": "1"}, headers={"accept": "text/html"}
+    )
+    assert response.status_code == 403
+    assert "this needs the admin role or higher; you are viewer" in response.text

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from warroom.errors import NotFound
 from warroom.jobs import service
 from warroom.jobs.registry import PermanentFailure, job
 from warroom.jobs.worker import Worker
@@ -69,3 +70,9 @@ def test_retrying_an_unknown_job_is_a_404(alice_api):
 def test_stats_count_by_status(alice_api, dead_job_id):
     response = alice_api.get("/api/v1/jobs/stats")
     assert response.json() == {"pending": 1, "due": 0, "running": 0, "dead": 1, "done": 0, "cancelled": 0}
+
+
+def test_an_id_beyond_the_database_range_is_a_422_not_a_crash(alice_api, make_ctx):
+    assert alice_api.get("/api/v1/jobs/9223372036854775808").status_code == 422
+    with make_ctx() as ctx, pytest.raises(NotFound):
+        service.get_job(ctx, 2**63)

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from warroom import __version__
+from warroom import __version__, handlers
 from warroom.auth import api as auth_api
 from warroom.auth import views as auth_views
 from warroom.catalog import api as catalog_api
@@ -43,6 +43,7 @@ def create_app(
     run_worker: bool = False,
 ) -> FastAPI:
     """Build the ASGI app. Tests pass settings, a FakeClock and a Database directly."""
+    handlers.load_all()
     settings = settings or Settings.from_env()
     database = db or Database(settings)
     the_clock = clock or SystemClock()

@@ -179,6 +179,9 @@ def cmd_serve(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, app: CliApp | None = None) -> int:
+    from warroom import handlers
+
+    handlers.load_all()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

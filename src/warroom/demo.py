@@ -9,18 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from warroom.auth import service as auth_service
 from warroom.auth.models import User
-from warroom.catalog.models import (
-    BusinessFunction,
-    Service,
-    Team,
-    business_function_services,
-    service_dependencies,
-    team_members,
-)
+from warroom.catalog import service as catalog
+from warroom.catalog.models import Service
 from warroom.context import Ctx
 from warroom.incidents import service as incidents
 from warroom.lib.clock import FakeClock
@@ -124,42 +118,23 @@ def _users(ctx: Ctx) -> dict[str, User]:
 
 
 def _catalog(ctx: Ctx, users: dict[str, User]) -> dict[str, Service]:
-    now = ctx.now()
-    teams: dict[str, Team] = {}
     for name, description, members in TEAMS:
-        team = Team(name=name, description=description, created_at=now)
-        ctx.session.add(team)
-        ctx.session.flush()
-        teams[name] = team
-        for email in members:
-            ctx.session.execute(insert(team_members).values(team_id=team.id, user_id=users[email].id))
+        catalog.create_team(ctx, name=name, description=description, member_ids=[users[e].id for e in members])
+    depends = {name: [on for dependent, on in DEPENDENCIES if dependent == name] for name, *_ in SERVICES}
     services: dict[str, Service] = {}
     for name, tier, team_name, description, public, runbook in SERVICES:
-        service = Service(
+        services[name] = catalog.create_service(
+            ctx,
             name=name,
             tier=tier,
-            team_id=teams[team_name].id,
+            team=team_name,
             description=description,
-            is_public=public,
+            public=public,
             runbook_url=runbook,
-            created_at=now,
-            updated_at=now,
-        )
-        ctx.session.add(service)
-        ctx.session.flush()
-        services[name] = service
-    for name, depends_on in DEPENDENCIES:
-        ctx.session.execute(
-            insert(service_dependencies).values(service_id=services[name].id, depends_on_id=services[depends_on].id)
+            depends_on=depends[name],
         )
     for name, description, used in FUNCTIONS:
-        function = BusinessFunction(name=name, description=description, created_at=now)
-        ctx.session.add(function)
-        ctx.session.flush()
-        for service_name in used:
-            ctx.session.execute(
-                insert(business_function_services).values(function_id=function.id, service_id=services[service_name].id)
-            )
+        catalog.create_function(ctx, name=name, description=description, services=list(used))
     return services
 
 

@@ -1,16 +1,14 @@
-"""Imports every domain's jobs.py so their handlers and subscriptions are registered."""
+"""Imports every domain's jobs.py so their job handlers and event subscriptions are registered.
+
+Called by the composition roots (app.create_app, cli.main) and the test suite. The jobs package itself
+knows no domain, so it cannot do this import.
+"""
 
 from __future__ import annotations
 
-import importlib
-
-DOMAIN_JOB_MODULES = ("warroom.notify.jobs", "warroom.incidents.jobs")
-
 
 def load_all() -> None:
-    for name in DOMAIN_JOB_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    from warroom.incidents import jobs as incidents_jobs
+    from warroom.notify import jobs as notify_jobs
+
+    del incidents_jobs, notify_jobs

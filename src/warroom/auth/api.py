@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from warroom.auth import service
 from warroom.auth.schemas import TokenCreate, TokenIssued, TokenOut, UserCreate, UserList, UserOut
+from warroom.lib.schema import MAX_ID
 from warroom.web import ApiAdmin, ApiViewer
 
 router = APIRouter(tags=["users"])
+TokenId = Annotated[int, Path(ge=1, le=MAX_ID, description="API token id")]
 
 
 @router.get("/me", response_model=UserOut)
@@ -45,7 +49,7 @@ def create_token(body: TokenCreate, ctx: ApiViewer) -> TokenIssued:
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut)
-def revoke_token(token_id: int, ctx: ApiViewer) -> TokenOut:
+def revoke_token(token_id: TokenId, ctx: ApiViewer) -> TokenOut:
     assert ctx.actor.user_id is not None
     user = service.get_user(ctx, ctx.actor.user_id)
     return TokenOut.model_validate(service.revoke_api_token(ctx, user=user, token_id=token_id))

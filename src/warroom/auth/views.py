@@ -3,10 +3,11 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from warroom.auth import service
+from warroom.lib.schema import MAX_ID
 from warroom.lib.tokens import same
 from warroom.web import LOGIN_CSRF_COOKIE, SESSION_COOKIE, PublicCtx, UiViewer, render
 
@@ -110,7 +111,7 @@ def account_create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def account_revoke_token(token_id: int, ctx: UiViewer) -> Response:
+def account_revoke_token(token_id: Annotated[int, Path(ge=1, le=MAX_ID)], ctx: UiViewer) -> Response:
     assert ctx.actor.user_id is not None
     user = service.get_user(ctx, ctx.actor.user_id)
     service.revoke_api_token(ctx, user=user, token_id=token_id)

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from warroom.catalog import service as catalog
-from warroom.catalog.common import MAX_ID, MAX_NAME, UNSET
+from warroom.catalog.common import MAX_NAME, UNSET
 from warroom.catalog.models import Service
 from warroom.catalog.schemas import (
     BlastRadiusOut,
@@ -33,6 +33,7 @@ from warroom.catalog.schemas import (
 )
 from warroom.context import Ctx
 from warroom.lib.pagination import MAX_LIMIT, PageRequest
+from warroom.lib.schema import MAX_ID
 from warroom.web import ApiAdmin, ApiViewer
 
 router = APIRouter(tags=["catalog"])

@@ -9,7 +9,6 @@ from sqlalchemy import delete, func, insert, or_, select
 
 from warroom.catalog import graph, reach
 from warroom.catalog.common import (
-    MAX_ID,
     UNSET,
     Unset,
     clean_description,
@@ -26,6 +25,7 @@ from warroom.catalog.models import BusinessFunction, Service, business_function_
 from warroom.context import Ctx
 from warroom.errors import Invalid, NotFound
 from warroom.lib.pagination import PageRequest, paginate
+from warroom.lib.schema import MAX_ID
 
 
 @dataclass

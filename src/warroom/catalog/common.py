@@ -14,12 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from warroom.catalog.models import BusinessFunction, Service, Team
 from warroom.context import Ctx
 from warroom.errors import Conflict, Invalid, NotFound
+from warroom.lib.schema import MAX_ID
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 5000
 MAX_URL = 2000
 # Primary keys are 32-bit on PostgreSQL; a larger number can never be an id (and would overflow the query).
-MAX_ID = 2_147_483_647
 # Any fixed 64-bit number works: it only has to differ from other advisory locks in the same database.
 CATALOG_LOCK_KEY = 0x5741_5252_4341_5447
 

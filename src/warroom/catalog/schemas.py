@@ -8,8 +8,8 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field, model_validator
 
 from warroom.catalog import service as catalog
-from warroom.catalog.common import MAX_DESCRIPTION, MAX_ID, MAX_NAME, MAX_URL
-from warroom.lib.schema import Request, Response
+from warroom.catalog.common import MAX_DESCRIPTION, MAX_NAME, MAX_URL
+from warroom.lib.schema import MAX_ID, Request, Response
 
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION)]

@@ -26,7 +26,6 @@ from warroom.catalog.business_functions import (
     update_function,
 )
 from warroom.catalog.common import (
-    MAX_ID,
     UNSET,
     Unset,
     clean_description,
@@ -71,6 +70,7 @@ from warroom.catalog.teams import (
 from warroom.context import Ctx
 from warroom.errors import Conflict, Invalid, NotFound
 from warroom.lib.pagination import PageRequest, paginate
+from warroom.lib.schema import MAX_ID
 
 # "Tier 1 — mission critical: customers …" → "Mission critical"; TIERS stays the single source of wording.
 TIER_NAMES = {tier: text.split(" — ", 1)[1].split(":", 1)[0].capitalize() for tier, text in TIERS.items()}

@@ -9,7 +9,6 @@ from sqlalchemy import delete, func, insert, or_, select
 
 from warroom.auth.models import User
 from warroom.catalog.common import (
-    MAX_ID,
     UNSET,
     Unset,
     clean_description,
@@ -25,6 +24,7 @@ from warroom.catalog.models import team_members as members_table
 from warroom.context import Ctx
 from warroom.errors import Conflict, Invalid, NotFound
 from warroom.lib.pagination import PageRequest, paginate
+from warroom.lib.schema import MAX_ID
 
 
 @dataclass

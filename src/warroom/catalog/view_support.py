@@ -11,10 +11,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from warroom.auth.service import role_rank
-from warroom.catalog.common import MAX_ID
 from warroom.catalog.service import TIER_NAMES
 from warroom.context import Ctx
 from warroom.errors import AppError, Conflict, Invalid, NotFound
+from warroom.lib.schema import MAX_ID
 from warroom.web import render
 
 T = TypeVar("T")

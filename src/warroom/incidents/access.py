@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, false, func, or_, select
 
 from warroom.context import Ctx
 from warroom.errors import Invalid, NotFound
-from warroom.incidents.checks import MAX_ID, as_utc, has_control_chars
+from warroom.incidents.checks import as_utc, has_control_chars
 from warroom.incidents.models import (
     SEVERITIES,
     STATUSES,
@@ -20,6 +20,7 @@ from warroom.incidents.models import (
     incident_services,
 )
 from warroom.lib.pagination import MAX_LIMIT, PageRequest, paginate
+from warroom.lib.schema import MAX_ID
 
 PRIVILEGED_ROLES = ("admin", "owner")
 MAX_QUERY = 200

@@ -11,7 +11,7 @@ from warroom.catalog import service as catalog
 from warroom.context import Ctx
 from warroom.errors import Invalid
 from warroom.incidents import present, service
-from warroom.incidents.checks import MAX_ID, has_control_chars
+from warroom.incidents.checks import has_control_chars
 from warroom.incidents.models import Incident
 from warroom.incidents.schemas import (
     BlastRadiusOut,
@@ -37,6 +37,7 @@ from warroom.incidents.schemas import (
     TaskPatch,
 )
 from warroom.lib.pagination import MAX_LIMIT
+from warroom.lib.schema import MAX_ID
 from warroom.web import ApiResponder, ApiViewer
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])

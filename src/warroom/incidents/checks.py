@@ -12,6 +12,7 @@ from warroom.auth.models import User
 from warroom.context import Ctx
 from warroom.errors import Invalid
 from warroom.incidents.models import SEVERITIES
+from warroom.lib.schema import MAX_ID
 
 MAX_TITLE = 300
 MAX_TEXT = 20_000
@@ -20,7 +21,6 @@ MAX_LIST_ITEMS = 50
 MAX_LIST_ITEM = 100
 MAX_CUSTOMERS = 2_000_000_000
 # Primary keys are 32-bit on PostgreSQL; a larger number can never be an id (and would overflow SQLite).
-MAX_ID = 2_147_483_647
 # Instants outside this range are typos, and converting them between zones could overflow.
 MIN_YEAR = 1970
 MAX_YEAR = 9998

@@ -8,10 +8,11 @@ from warroom.auth.models import User
 from warroom.context import Ctx
 from warroom.errors import Invalid, NotFound
 from warroom.incidents import journal
-from warroom.incidents.checks import MAX_ID, active_user
+from warroom.incidents.checks import active_user
 from warroom.incidents.lifecycle import is_open
 from warroom.incidents.models import MULTI_HOLDER_ROLES, ROLES, Incident, RoleAssignment
 from warroom.incidents.projection import ROLE_ASSIGNED, ROLE_CLEARED, ROLE_REMOVED
+from warroom.lib.schema import MAX_ID
 
 
 def check_role(role: str) -> str:

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from warroom.context import Ctx
 from warroom.errors import Invalid, NotFound
 from warroom.incidents import journal
-from warroom.incidents.checks import MAX_ID, MAX_TITLE, UNSET, Maybe, active_user, as_utc, clean_text, iso
+from warroom.incidents.checks import MAX_TITLE, UNSET, Maybe, active_user, as_utc, clean_text, iso
 from warroom.incidents.models import TASK_STATUSES, Incident, Task
 from warroom.incidents.projection import TASK_ADDED, TASK_UPDATED
+from warroom.lib.schema import MAX_ID
 
 
 def _title(value: str) -> str:

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from warroom.context import Ctx
 from warroom.errors import Invalid, NotFound
 from warroom.incidents import journal
-from warroom.incidents.checks import MAX_ID, MAX_NOTE, clean_text, past_instant
+from warroom.incidents.checks import MAX_NOTE, clean_text, past_instant
 from warroom.incidents.models import Incident, TimelineEvent
 from warroom.incidents.projection import EVENT_CORRECTED, NOTE_ADDED, NOTE_CORRECTED, OWN_KINDS
+from warroom.lib.schema import MAX_ID
 
 NOTE_KINDS = (NOTE_ADDED, NOTE_CORRECTED)
 

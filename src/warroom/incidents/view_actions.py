@@ -18,7 +18,8 @@ from warroom.errors import AppError
 from warroom.incidents import service
 from warroom.incidents.models import ROLES, SEVERITIES, TASK_STATUSES, Incident
 from warroom.incidents.view_context import active_users, war_room
-from warroom.incidents.view_forms import MAX_ID, Form, FormReader, field_of, local_input_value
+from warroom.incidents.view_forms import Form, FormReader, field_of, local_input_value
+from warroom.lib.schema import MAX_ID
 from warroom.web import UiResponder
 
 router = APIRouter()

@@ -11,9 +11,9 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from warroom.errors import AppError
+from warroom.lib.schema import MAX_ID
 
 # Integer primary keys are 32-bit on PostgreSQL: a larger id must be refused here, not crash the query.
-MAX_ID = 2**31 - 1
 # Outside these years a zone conversion can overflow; nobody backdates an incident that far.
 MIN_YEAR, MAX_YEAR = 1970, 9998
 

@@ -26,7 +26,8 @@ from warroom.incidents.view_context import (
     timeline_helpers,
     war_room,
 )
-from warroom.incidents.view_forms import MAX_ID, Form, FormReader, field_of
+from warroom.incidents.view_forms import Form, FormReader, field_of
+from warroom.lib.schema import MAX_ID
 from warroom.web import UiResponder, UiViewer, render
 
 router = APIRouter()

@@ -5,6 +5,8 @@ from typing import Any
 
 from warroom.lib.schema import Response
 
+# Ids are PostgreSQL integers; larger path values get a 422 instead of a database overflow.
+
 
 class JobOut(Response):
     id: int

@@ -19,6 +19,7 @@ from warroom.jobs.models import JOB_STATUSES, Job
 from warroom.jobs.periodic import PERIODIC_KEY, next_slot_after, periodic_key
 from warroom.jobs.registry import SUBSCRIBERS
 from warroom.lib.pagination import PageRequest, paginate
+from warroom.lib.schema import MAX_ID
 from warroom.settings import Settings
 
 
@@ -109,11 +110,8 @@ def _check_job_fields(*, name: str, queue: str, key: str | None, max_attempts: i
 
 def publish(ctx: Ctx, topic: str, payload: dict[str, Any], *, key: str | None = None) -> list[Job]:
     """Enqueue one job per subscriber of `topic`, so higher domains react to lower ones' events."""
-    # Subscriptions live in the domains' jobs.py modules. A web process without a worker, or the CLI,
-    # may never have imported them, and would otherwise publish to nobody.
-    from warroom import handlers
-
-    handlers.load_all()
+    # Subscriptions live in the domains' jobs.py modules; the composition roots (app.create_app,
+    # cli.main, the worker command) import them all through warroom.handlers.load_all().
     jobs = []
     for name in SUBSCRIBERS.get(topic, []):
         job_key = f"{key}:{name}" if key else None
@@ -351,7 +349,7 @@ def list_jobs(
 
 def get_job(ctx: Ctx, job_id: int) -> Job:
     """One job, or NotFound."""
-    job = ctx.session.get(Job, job_id)
+    job = ctx.session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
     if job is None:
         raise NotFound(f"job {job_id} does not exist; `warroom jobs list` shows the ids")
     return job

@@ -3,15 +3,17 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from warroom.jobs import service
 from warroom.jobs.models import JOB_STATUSES
+from warroom.lib.schema import MAX_ID
 from warroom.web import UiAdmin, render
 
 router = APIRouter()
 PAGE_SIZE = 50
+JobId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/admin/jobs", response_class=HTMLResponse)
@@ -21,8 +23,8 @@ def jobs_page(
     status: Annotated[str, Query(max_length=20)] = "",
     queue: Annotated[str, Query(max_length=50)] = "",
     name: Annotated[str, Query(max_length=100)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
-    retried: Annotated[int | None, Query(ge=1)] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    retried: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """Queue health for admins: counts, newest jobs with filters, dead letters with a Retry button."""
     status_error = None
@@ -61,6 +63,6 @@ def _page_url(status: str, queue: str, name: str, offset: int) -> str:
 
 
 @router.post("/admin/jobs/{job_id}/retry")
-def retry_job(job_id: int, ctx: UiAdmin) -> Response:
+def retry_job(job_id: JobId, ctx: UiAdmin) -> Response:
     service.retry_dead(ctx, job_id=job_id)
     return RedirectResponse(f"/admin/jobs?retried={job_id}", status_code=303)

@@ -36,9 +36,6 @@ class Worker:
         name: str = "worker",
         queues: Sequence[str] | None = None,
     ) -> None:
-        from warroom import handlers
-
-        handlers.load_all()
         self.db = db
         self.clock = clock
         self.settings = settings

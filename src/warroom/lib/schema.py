@@ -22,3 +22,7 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+# Ids are 32-bit integers on every backend: a larger path or body id is a 422, never a database overflow.
+MAX_ID = 2**31 - 1

@@ -3,10 +3,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from warroom.lib.pagination import MAX_LIMIT
+from warroom.lib.schema import MAX_ID
 from warroom.notify import service, webhooks
 from warroom.notify.schemas import (
     DeliveryOut,
@@ -24,6 +25,8 @@ from warroom.web import ApiAdmin, ApiViewer
 router = APIRouter(prefix="/notify", tags=["notify"])
 DeliveryStatus = Literal["queued", "sent", "retrying", "failed", "not_configured"]
 Channel = Literal["email", "webhook"]
+DeliveryId = Annotated[int, Path(ge=1, le=MAX_ID, description="delivery id")]
+EndpointId = Annotated[int, Path(ge=1, le=MAX_ID, description="webhook endpoint id")]
 
 
 @router.get("/status", response_model=SmtpStatusOut)
@@ -39,10 +42,10 @@ def list_deliveries(
     ctx: ApiViewer,
     status: DeliveryStatus | None = None,
     channel: Channel | None = None,
-    incident_id: Annotated[int | None, Query(ge=1)] = None,
-    endpoint_id: Annotated[int | None, Query(ge=1)] = None,
+    incident_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    endpoint_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> DeliveryPage:
     """The delivery log, newest first."""
     rows, total = service.list_deliveries(
@@ -58,7 +61,7 @@ def list_deliveries(
 
 
 @router.get("/deliveries/{delivery_id}", response_model=DeliveryOut)
-def get_delivery(delivery_id: int, ctx: ApiViewer) -> DeliveryOut:
+def get_delivery(delivery_id: DeliveryId, ctx: ApiViewer) -> DeliveryOut:
     return DeliveryOut.model_validate(service.get_delivery(ctx, delivery_id))
 
 
@@ -84,24 +87,24 @@ def create_webhook(body: WebhookEndpointIn, ctx: ApiAdmin) -> WebhookEndpointCre
 
 
 @router.get("/webhooks/{endpoint_id}", response_model=WebhookEndpointOut)
-def get_webhook(endpoint_id: int, ctx: ApiViewer) -> WebhookEndpointOut:
+def get_webhook(endpoint_id: EndpointId, ctx: ApiViewer) -> WebhookEndpointOut:
     return WebhookEndpointOut.model_validate(webhooks.get_webhook_endpoint(ctx, endpoint_id))
 
 
 @router.patch("/webhooks/{endpoint_id}", response_model=WebhookEndpointOut)
-def update_webhook(endpoint_id: int, body: WebhookEndpointPatch, ctx: ApiAdmin) -> WebhookEndpointOut:
+def update_webhook(endpoint_id: EndpointId, body: WebhookEndpointPatch, ctx: ApiAdmin) -> WebhookEndpointOut:
     changes = body.model_dump(exclude_unset=True)
     endpoint = webhooks.update_webhook_endpoint(ctx, endpoint_id=endpoint_id, **changes)
     return WebhookEndpointOut.model_validate(endpoint)
 
 
 @router.delete("/webhooks/{endpoint_id}", status_code=204)
-def delete_webhook(endpoint_id: int, ctx: ApiAdmin) -> Response:
+def delete_webhook(endpoint_id: EndpointId, ctx: ApiAdmin) -> Response:
     webhooks.delete_webhook_endpoint(ctx, endpoint_id=endpoint_id)
     return Response(status_code=204)
 
 
 @router.post("/webhooks/{endpoint_id}/test", response_model=DeliveryOut, status_code=202)
-def test_webhook(endpoint_id: int, ctx: ApiAdmin) -> DeliveryOut:
+def test_webhook(endpoint_id: EndpointId, ctx: ApiAdmin) -> DeliveryOut:
     """Queue a signed `test` event to this endpoint."""
     return DeliveryOut.model_validate(webhooks.send_test_event(ctx, endpoint_id=endpoint_id))

@@ -6,6 +6,8 @@ from pydantic import Field
 
 from warroom.lib.schema import Request, Response
 
+# Ids are PostgreSQL integers; larger path values get a 422 instead of a database overflow.
+
 
 class DeliveryOut(Response):
     id: int

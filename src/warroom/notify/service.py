@@ -15,6 +15,7 @@ from warroom.context import Ctx
 from warroom.errors import Invalid, NotConfigured, NotFound
 from warroom.jobs import service as jobs
 from warroom.lib.pagination import PageRequest, paginate
+from warroom.lib.schema import MAX_ID
 from warroom.notify.models import CHANNELS, DELIVERY_STATUSES, Delivery
 from warroom.settings import Settings
 
@@ -260,7 +261,7 @@ def list_deliveries(
 
 def get_delivery(ctx: Ctx, delivery_id: int) -> Delivery:
     """One delivery, or NotFound."""
-    delivery = ctx.session.get(Delivery, delivery_id)
+    delivery = ctx.session.get(Delivery, delivery_id) if 0 < delivery_id <= MAX_ID else None
     if delivery is None:
         raise NotFound(f"delivery {delivery_id} does not exist; `warroom notify deliveries` lists them")
     return delivery

@@ -4,17 +4,19 @@ import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from warroom.context import Ctx
 from warroom.errors import Invalid, NotConfigured
+from warroom.lib.schema import MAX_ID
 from warroom.notify import service, webhooks
 from warroom.notify.models import CHANNELS, DELIVERY_STATUSES
 from warroom.web import UiAdmin, UiViewer, render
 
 router = APIRouter()
 PAGE_SIZE = 50
+EndpointId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _page(
@@ -81,9 +83,9 @@ def notify_page(
     ctx: UiViewer,
     status: Annotated[str, Query(max_length=20)] = "",
     channel: Annotated[str, Query(max_length=20)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     done: Annotated[str, Query(max_length=20)] = "",
-    id: Annotated[int | None, Query(ge=1)] = None,
+    id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """SMTP status, test email, webhook endpoints and the delivery log."""
     notice = NOTICES[done].format(id=id) if done in NOTICES and id is not None else None
@@ -131,24 +133,24 @@ def create_webhook(
 
 
 @router.post("/notify/webhooks/{endpoint_id}/disable")
-def disable_webhook(endpoint_id: int, ctx: UiAdmin) -> Response:
+def disable_webhook(endpoint_id: EndpointId, ctx: UiAdmin) -> Response:
     webhooks.update_webhook_endpoint(ctx, endpoint_id=endpoint_id, is_active=False)
     return RedirectResponse(f"/notify?done=disabled&id={endpoint_id}", status_code=303)
 
 
 @router.post("/notify/webhooks/{endpoint_id}/enable")
-def enable_webhook(endpoint_id: int, ctx: UiAdmin) -> Response:
+def enable_webhook(endpoint_id: EndpointId, ctx: UiAdmin) -> Response:
     webhooks.update_webhook_endpoint(ctx, endpoint_id=endpoint_id, is_active=True)
     return RedirectResponse(f"/notify?done=enabled&id={endpoint_id}", status_code=303)
 
 
 @router.post("/notify/webhooks/{endpoint_id}/delete")
-def delete_webhook(endpoint_id: int, ctx: UiAdmin) -> Response:
+def delete_webhook(endpoint_id: EndpointId, ctx: UiAdmin) -> Response:
     webhooks.delete_webhook_endpoint(ctx, endpoint_id=endpoint_id)
     return RedirectResponse(f"/notify?done=deleted&id={endpoint_id}", status_code=303)
 
 
 @router.post("/notify/webhooks/{endpoint_id}/test")
-def test_webhook(endpoint_id: int, ctx: UiAdmin) -> Response:
+def test_webhook(endpoint_id: EndpointId, ctx: UiAdmin) -> Response:
     delivery = webhooks.send_test_event(ctx, endpoint_id=endpoint_id)
     return RedirectResponse(f"/notify?done=test-webhook&id={delivery.id}", status_code=303)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from warroom.context import Ctx
 from warroom.errors import Conflict, Invalid, NotFound
 from warroom.incidents.models import Incident, TimelineEvent
+from warroom.lib.schema import MAX_ID
 from warroom.notify.models import Delivery, WebhookEndpoint
 from warroom.notify.service import check_url, encode_json, queue_webhook
 
@@ -90,7 +91,7 @@ def list_webhook_endpoints(ctx: Ctx) -> list[WebhookEndpoint]:
 
 def get_webhook_endpoint(ctx: Ctx, endpoint_id: int) -> WebhookEndpoint:
     """One endpoint, or NotFound."""
-    endpoint = ctx.session.get(WebhookEndpoint, endpoint_id)
+    endpoint = ctx.session.get(WebhookEndpoint, endpoint_id) if 0 < endpoint_id <= MAX_ID else None
     if endpoint is None:
         raise NotFound(f"webhook endpoint {endpoint_id} does not exist")
     return endpoint
