@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from warroom import __version__, handlers
@@ -149,6 +150,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_html(request):
             return render(request, "error.html", status_code=exc.status_code, message=message, detail=None)
         return _error(exc.status_code, message, None, dict(exc.headers) if exc.headers else None)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def unstorable_value(request: Request, exc: Exception) -> Response:
+        # A number beyond the database's integer range, or a NUL byte PostgreSQL cannot store in text.
+        message = "a value in the request cannot be stored: a number is out of range or a text contains a NUL byte"
+        if _wants_html(request):
+            return render(request, "error.html", status_code=422, message=message, detail=None)
+        return _error(422, message)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:

@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from warroom.auth import service as auth_service
 from warroom.auth.models import User
@@ -53,12 +54,24 @@ def _open_ctx(request: Request, source: Source) -> Iterator[Ctx]:
             # A read that touched bookkeeping (token last-used) lost a race with a writer: harmless.
             session.rollback()
     except BaseException:
-        # Detach first: a rollback would expire the signed-in user, and the error page still shows them.
-        session.expunge_all()
         session.rollback()
+        _keep_signed_in_user_readable(request, session)
         raise
     finally:
         session.close()
+
+
+def _keep_signed_in_user_readable(request: Request, session: Session) -> None:
+    """The error page shows who is signed in, but a rollback (or a failed flush) expired that user: reload it."""
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return
+    try:
+        session.refresh(user)
+        session.expunge(user)
+    except Exception:
+        # The database is gone too: render the error page as if signed out rather than fail again.
+        request.state.user = None
 
 
 async def submitted_csrf_token(request: Request) -> str | None:
