@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, insert, or_, select
 
-from warroom.catalog import graph, reach
+from warroom.catalog import graph
 from warroom.catalog.common import (
     UNSET,
     Unset,
@@ -204,7 +204,7 @@ def describe_functions(ctx: Ctx, functions: Sequence[BusinessFunction]) -> list[
     edges = graph.dependency_edges(ctx.session)
     for info in infos.values():
         direct = {s.id for s in info.services}
-        needed = {sid: hops for sid, hops in reach.dependency_closure(edges, direct).items() if sid not in direct}
+        needed = {sid: hops for sid, hops in graph.dependency_closure(edges, direct).items() if sid not in direct}
         loaded: list[Service] = (
             list(ctx.session.scalars(select(Service).where(Service.id.in_(list(needed))))) if needed else []
         )

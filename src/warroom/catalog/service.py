@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, distinct, func, or_, select
 
-from warroom.catalog import graph, reach
+from warroom.catalog import graph
 from warroom.catalog.business_functions import (
     FunctionInfo,
     add_function_service,
@@ -390,7 +390,7 @@ class BlastRadius:
 def blast_radius(ctx: Ctx, service_ids: Sequence[int]) -> BlastRadius:
     """Services and business functions that depend, directly or transitively, on any of `service_ids`."""
     roots = [get_service(ctx, sid) for sid in dict.fromkeys(service_ids)]
-    paths = reach.dependent_paths(graph.dependency_edges(ctx.session), [s.id for s in roots])
+    paths = graph.dependent_paths(graph.dependency_edges(ctx.session), [s.id for s in roots])
     loaded = {s.id: s for s in ctx.session.scalars(select(Service).where(Service.id.in_(list(paths))))} if paths else {}
     dependents = [(loaded[sid], len(chain) - 1) for sid, chain in paths.items()]
     dependents.sort(key=lambda pair: (pair[1], pair[0].tier, pair[0].name))
