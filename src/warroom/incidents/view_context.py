@@ -38,7 +38,7 @@ STATUS_HELP = {
     "identified": "Cause known, working on a fix",
     "monitoring": "Fix applied, watching",
     "resolved": "Impact is over",
-    "closed": "Review done; read-only",
+    "closed": "Review done; status is final",
 }
 SOURCE_LABELS = {"ui": "web", "api": "API", "cli": "CLI", "system": "system", "integration": "integration"}
 
