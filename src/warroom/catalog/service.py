@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, distinct, func, or_, select
 
-from warroom.catalog import graph
+from warroom.catalog.blast import BlastRadius, blast_radius
 from warroom.catalog.business_functions import (
     FunctionInfo,
     add_function_service,
@@ -370,37 +370,3 @@ def describe_services(ctx: Ctx, services: Sequence[Service]) -> list[ServiceInfo
         info.depends_on.sort(key=lambda s: (s.tier, s.name.lower()))
         info.dependents.sort(key=lambda s: (s.tier, s.name.lower()))
     return [infos[s.id] for s in services]
-
-
-@dataclass
-class BlastRadius:
-    """What an outage of `roots` reaches: dependent services (with hop count) and business functions.
-
-    `paths` maps each dependent's id to the chain of ids from it down to a root; `function_services` maps each
-    business function's id to the reached services it uses.
-    """
-
-    roots: list[Service]
-    services: list[tuple[Service, int]] = field(default_factory=list)
-    functions: list[BusinessFunction] = field(default_factory=list)
-    paths: dict[int, list[int]] = field(default_factory=dict)
-    function_services: dict[int, list[int]] = field(default_factory=dict)
-
-
-def blast_radius(ctx: Ctx, service_ids: Sequence[int]) -> BlastRadius:
-    """Services and business functions that depend, directly or transitively, on any of `service_ids`."""
-    roots = [get_service(ctx, sid) for sid in dict.fromkeys(service_ids)]
-    paths = graph.dependent_paths(graph.dependency_edges(ctx.session), [s.id for s in roots])
-    loaded = {s.id: s for s in ctx.session.scalars(select(Service).where(Service.id.in_(list(paths))))} if paths else {}
-    dependents = [(loaded[sid], len(chain) - 1) for sid, chain in paths.items()]
-    dependents.sort(key=lambda pair: (pair[1], pair[0].tier, pair[0].name))
-    reached = [s.id for s in roots] + list(paths)
-    function_ids = graph.functions_using(ctx.session, reached)
-    functions = [ctx.session.get(BusinessFunction, fid) for fid in function_ids]
-    return BlastRadius(
-        roots=roots,
-        services=dependents,
-        functions=sorted((f for f in functions if f is not None), key=lambda f: f.name),
-        paths=paths,
-        function_services={fid: sorted(sids) for fid, sids in function_ids.items()},
-    )
