@@ -15,11 +15,13 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route, WebSocketRoute
 
+import allowlists as domain_allowlists
 from warroom.app import create_app
 
 # Routes anyone may call without credentials. (method, path) exactly as registered; a Mount is listed as GET.
 PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
-    {
+    domain_allowlists.PUBLIC_ROUTES
+    | {
         ("GET", "/healthz"),
         ("GET", "/login"),
         ("POST", "/login"),  # protected by its own double-submit CSRF cookie
@@ -32,11 +34,12 @@ PUBLIC_ROUTES: frozenset[tuple[str, str]] = frozenset(
 
 # Routes that authenticate with something other than a user's session or bearer token (integration keys,
 # signed links, the public status page). Each entry says which credential it checks and has its own tests.
-OTHER_CREDENTIAL_ROUTES: dict[tuple[str, str], str] = {}
+OTHER_CREDENTIAL_ROUTES: dict[tuple[str, str], str] = dict(domain_allowlists.OTHER_CREDENTIAL_ROUTES)
 
 # Non-GET /api/v1 routes a viewer may call: managing their own API tokens.
 VIEWER_WRITABLE_ROUTES: frozenset[tuple[str, str]] = frozenset(
-    {
+    domain_allowlists.VIEWER_WRITABLE_ROUTES
+    | {
         ("POST", "/api/v1/tokens"),
         ("DELETE", "/api/v1/tokens/{token_id}"),
     }

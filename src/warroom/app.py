@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -20,16 +21,34 @@ from warroom.auth import api as auth_api
 from warroom.auth import views as auth_views
 from warroom.catalog import api as catalog_api
 from warroom.catalog import views as catalog_views
+from warroom.comms import api as comms_api
+from warroom.comms import views as comms_views
 from warroom.db import Database, ping
 from warroom.errors import AppError
 from warroom.incidents import api as incidents_api
 from warroom.incidents import views as incidents_views
+from warroom.intake import api as intake_api
+from warroom.intake import views as intake_views
 from warroom.jobs import api as jobs_api
 from warroom.jobs import views as jobs_views
 from warroom.lib.clock import Clock, SystemClock
+from warroom.maintenance import api as maintenance_api
+from warroom.maintenance import views as maintenance_views
 from warroom.notify import api as notify_api
 from warroom.notify import views as notify_views
+from warroom.paging import api as paging_api
+from warroom.paging import views as paging_views
+from warroom.reports import api as reports_api
+from warroom.reports import views as reports_views
+from warroom.review import api as review_api
+from warroom.review import views as review_views
+from warroom.schedules import api as schedules_api
+from warroom.schedules import views as schedules_views
 from warroom.settings import Settings
+from warroom.silences import api as silences_api
+from warroom.silences import views as silences_views
+from warroom.status import api as status_api
+from warroom.status import views as status_views
 from warroom.web import LoginRequired, login_redirect_target, render
 
 log = logging.getLogger("warroom")
@@ -80,9 +99,30 @@ def create_app(
     app.state.clock = the_clock
     app.state.worker = None
 
-    for module in (auth_api, catalog_api, incidents_api, notify_api, jobs_api):
+    # Foundation domains first, then the capabilities built on them (intake, paging, communications, review).
+    api_modules: tuple[ModuleType, ...] = (
+        auth_api,
+        catalog_api,
+        incidents_api,
+        notify_api,
+        jobs_api,
+        maintenance_api,
+        intake_api,
+    )
+    api_modules += (silences_api, reports_api, schedules_api, paging_api, status_api, comms_api, review_api)
+    view_modules: tuple[ModuleType, ...] = (
+        auth_views,
+        catalog_views,
+        incidents_views,
+        notify_views,
+        jobs_views,
+        maintenance_views,
+    )
+    view_modules += (intake_views, silences_views, reports_views, schedules_views, paging_views, status_views)
+    view_modules += (comms_views, review_views)
+    for module in api_modules:
         app.include_router(module.router, prefix="/api/v1")
-    for module in (auth_views, catalog_views, incidents_views, notify_views, jobs_views):
+    for module in view_modules:
         app.include_router(module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

@@ -67,9 +67,18 @@ class CliApp:
 def build_parser() -> argparse.ArgumentParser:
     from warroom.auth import cli as auth_cli
     from warroom.catalog import cli as catalog_cli
+    from warroom.comms import cli as comms_cli
     from warroom.incidents import cli as incidents_cli
+    from warroom.intake import cli as intake_cli
     from warroom.jobs import cli as jobs_cli
+    from warroom.maintenance import cli as maintenance_cli
     from warroom.notify import cli as notify_cli
+    from warroom.paging import cli as paging_cli
+    from warroom.reports import cli as reports_cli
+    from warroom.review import cli as review_cli
+    from warroom.schedules import cli as schedules_cli
+    from warroom.silences import cli as silences_cli
+    from warroom.status import cli as status_cli
 
     parser = argparse.ArgumentParser(prog="warroom", description="Incident response in one command.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -95,7 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("config", help="list every WARROOM_* setting").set_defaults(handler=cmd_config)
 
-    for module in (auth_cli, catalog_cli, incidents_cli, notify_cli, jobs_cli):
+    domain_clis = (
+        maintenance_cli,
+        intake_cli,
+        silences_cli,
+        reports_cli,
+        schedules_cli,
+        paging_cli,
+        status_cli,
+        comms_cli,
+        review_cli,
+    )
+    for module in (auth_cli, catalog_cli, incidents_cli, notify_cli, jobs_cli, *domain_clis):
         module.register(sub)
     return parser
 

@@ -138,8 +138,8 @@ def alembic_config(settings: Settings) -> Any:
     return config
 
 
-def migrate(settings: Settings, revision: str = "head") -> None:
-    """Bring the schema to `revision` (default: latest). Safe to run on every start."""
+def migrate(settings: Settings, revision: str = "heads") -> None:
+    """Bring the schema to `revision` (default: every head). Safe to run on every start."""
     from alembic import command
 
     command.upgrade(alembic_config(settings), revision)

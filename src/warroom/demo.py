@@ -6,6 +6,7 @@ story, so every incident has a real timeline (events, roles, tasks) rather than 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from warroom.catalog import service as catalog
 from warroom.catalog.models import Service
 from warroom.context import Ctx
 from warroom.incidents import service as incidents
+from warroom.incidents.models import Incident
 from warroom.lib.clock import FakeClock
 
 DEMO_USERS = (
@@ -98,12 +100,27 @@ class Story:
         self.ctx.actor = auth_service.actor_for(user)
 
 
+@dataclass
+class DemoWorld:
+    """What the base story built, handed to each domain's demo.seed() to add its own data."""
+
+    story: Story
+    users: dict[str, User]  # by email
+    services: dict[str, Service]  # by name
+    incidents: dict[str, Incident]  # "labels" (resolved SEV2), "storefront" (closed SEV3), "wms" (ongoing SEV1)
+    now: datetime  # the real "now" the story ends at
+
+
 def load(ctx: Ctx) -> list[tuple[str, str, str]]:
     """Create the demo users, catalog and incidents unless present; return (email, password, role) to print."""
     users = _users(ctx)
     if ctx.session.scalar(select(Service).where(Service.name == "WMS")) is None:
         services = _catalog(ctx, users)
-        _incidents(ctx, users, services)
+        world = _incidents(ctx, users, services)
+        for seed in _domain_seeds():
+            seed(world)
+            world.story.at(world.now)
+        ctx.actor = world.story.ctx.actor
     return [(email, password, role) for email, _n, role, password, _tz in DEMO_USERS if email in PRINTED_USERS]
 
 
@@ -138,22 +155,39 @@ def _catalog(ctx: Ctx, users: dict[str, User]) -> dict[str, Service]:
     return services
 
 
-def _incidents(ctx: Ctx, users: dict[str, User], services: dict[str, Service]) -> None:
+def _domain_seeds() -> list[Callable[[DemoWorld], None]]:
+    """Each capability adds its demo data in this order (schedules before paging, status before comms)."""
+    from warroom.comms import demo as comms_demo
+    from warroom.intake import demo as intake_demo
+    from warroom.maintenance import demo as maintenance_demo
+    from warroom.paging import demo as paging_demo
+    from warroom.reports import demo as reports_demo
+    from warroom.review import demo as review_demo
+    from warroom.schedules import demo as schedules_demo
+    from warroom.silences import demo as silences_demo
+    from warroom.status import demo as status_demo
+
+    modules = (maintenance_demo, intake_demo, silences_demo, reports_demo, schedules_demo, paging_demo)
+    return [m.seed for m in (*modules, status_demo, comms_demo, review_demo)]
+
+
+def _incidents(ctx: Ctx, users: dict[str, User], services: dict[str, Service]) -> DemoWorld:
     real_now = ctx.now().replace(second=0, microsecond=0)
     clock = FakeClock(real_now)
     story = Story(ctx=Ctx(session=ctx.session, clock=clock, settings=ctx.settings, source="ui"), clock=clock)
     alice, bob, dan, erin = (
         users[e] for e in ("alice@example.com", "bob@example.com", "dan@example.com", "erin@example.com")
     )
-    _past_label_outage(story, real_now - timedelta(days=19), erin, dan, services)
-    _past_storefront_latency(story, real_now - timedelta(days=6), bob, alice, services)
-    _ongoing_wms_outage(story, real_now, alice, bob, dan, erin, services)
-    ctx.actor = story.ctx.actor
+    labels = _past_label_outage(story, real_now - timedelta(days=19), erin, dan, services)
+    storefront = _past_storefront_latency(story, real_now - timedelta(days=6), bob, alice, services)
+    wms = _ongoing_wms_outage(story, real_now, alice, bob, dan, erin, services)
+    incidents_by_key = {"labels": labels, "storefront": storefront, "wms": wms}
+    return DemoWorld(story=story, users=users, services=services, incidents=incidents_by_key, now=real_now)
 
 
 def _ongoing_wms_outage(
     story: Story, now: datetime, alice: User, bob: User, dan: User, erin: User, services: dict[str, Service]
-) -> None:
+) -> Incident:
     ctx = story.ctx
     start = now - timedelta(minutes=95)
     story.at(start + timedelta(minutes=7))
@@ -225,9 +259,10 @@ def _ongoing_wms_outage(
     story.act_as(bob)
     incidents.add_note(ctx, incident, body="REINDEX CONCURRENTLY at 62%. ETA 15 minutes; replica lag normal.")
     story.at(now)
+    return incident
 
 
-def _past_label_outage(story: Story, start: datetime, erin: User, dan: User, services: dict[str, Service]) -> None:
+def _past_label_outage(story: Story, start: datetime, erin: User, dan: User, services: dict[str, Service]) -> Incident:
     ctx = story.ctx
     story.at(start + timedelta(minutes=4))
     story.act_as(erin)
@@ -251,11 +286,12 @@ def _past_label_outage(story: Story, start: datetime, erin: User, dan: User, ser
     incidents.change_status(ctx, incident, status="monitoring", note="New credentials deployed; labels print again.")
     story.at(start + timedelta(minutes=80))
     incidents.change_status(ctx, incident, status="resolved", note="No failures for 30 minutes.")
+    return incident
 
 
 def _past_storefront_latency(
     story: Story, start: datetime, bob: User, alice: User, services: dict[str, Service]
-) -> None:
+) -> Incident:
     ctx = story.ctx
     story.at(start + timedelta(minutes=2))
     story.act_as(bob)
@@ -277,3 +313,4 @@ def _past_storefront_latency(
     incidents.change_status(ctx, incident, status="resolved")
     story.at(start + timedelta(days=2))
     incidents.change_status(ctx, incident, status="closed")
+    return incident

@@ -1,0 +1,1 @@
+"""Communications: stakeholder subscriptions, bridges, public subscribers, update cadence."""

@@ -1,0 +1,1 @@
+"""Scheduled maintenance windows: one model shared by alert intake (suppression) and the status page."""

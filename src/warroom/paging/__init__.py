@@ -1,0 +1,1 @@
+"""Escalation policies, the escalation engine, contact methods, notification rules, pages and acknowledge links."""

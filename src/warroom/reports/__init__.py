@@ -1,0 +1,1 @@
+"""User and customer reports, evidence, confirmation, related and merged incidents."""

@@ -1,0 +1,1 @@
+"""Post-incident review: post-mortems from the timeline, the blameless linter, action items, metrics."""

@@ -1,0 +1,3 @@
+"""Schedules background jobs and event subscriptions."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Silences (label matchers) and flapping rules that keep alerts from opening incidents."""

@@ -1,0 +1,1 @@
+"""The public status page: components, public updates, templates, uptime, Statuspage-compatible JSON, feeds, export."""
