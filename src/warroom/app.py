@@ -23,6 +23,8 @@ from warroom.catalog import api as catalog_api
 from warroom.catalog import views as catalog_views
 from warroom.comms import api as comms_api
 from warroom.comms import views as comms_views
+from warroom.contacts import api as contacts_api
+from warroom.contacts import views as contacts_views
 from warroom.db import Database, ping
 from warroom.errors import AppError
 from warroom.incidents import api as incidents_api
@@ -110,6 +112,7 @@ def create_app(
         intake_api,
     )
     api_modules += (silences_api, reports_api, schedules_api, paging_api, status_api, comms_api, review_api)
+    api_modules += (contacts_api,)
     view_modules: tuple[ModuleType, ...] = (
         auth_views,
         catalog_views,
@@ -119,7 +122,7 @@ def create_app(
         maintenance_views,
     )
     view_modules += (intake_views, silences_views, reports_views, schedules_views, paging_views, status_views)
-    view_modules += (comms_views, review_views)
+    view_modules += (comms_views, review_views, contacts_views)
     for module in api_modules:
         app.include_router(module.router, prefix="/api/v1")
     for module in view_modules:

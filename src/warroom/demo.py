@@ -158,6 +158,7 @@ def _catalog(ctx: Ctx, users: dict[str, User]) -> dict[str, Service]:
 def _domain_seeds() -> list[Callable[[DemoWorld], None]]:
     """Each capability adds its demo data in this order (schedules before paging, status before comms)."""
     from warroom.comms import demo as comms_demo
+    from warroom.contacts import demo as contacts_demo
     from warroom.intake import demo as intake_demo
     from warroom.maintenance import demo as maintenance_demo
     from warroom.paging import demo as paging_demo
@@ -167,7 +168,7 @@ def _domain_seeds() -> list[Callable[[DemoWorld], None]]:
     from warroom.silences import demo as silences_demo
     from warroom.status import demo as status_demo
 
-    modules = (maintenance_demo, intake_demo, silences_demo, reports_demo, schedules_demo, paging_demo)
+    modules = (maintenance_demo, intake_demo, silences_demo, reports_demo, schedules_demo, contacts_demo, paging_demo)
     return [m.seed for m in (*modules, status_demo, comms_demo, review_demo)]
 
 

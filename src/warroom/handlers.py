@@ -9,6 +9,7 @@ from __future__ import annotations
 
 def load_all() -> None:
     from warroom.comms import jobs as comms_jobs
+    from warroom.contacts import jobs as contacts_jobs
     from warroom.incidents import jobs as incidents_jobs
     from warroom.intake import jobs as intake_jobs
     from warroom.maintenance import jobs as maintenance_jobs
@@ -21,4 +22,4 @@ def load_all() -> None:
     from warroom.status import jobs as status_jobs
 
     del incidents_jobs, notify_jobs, intake_jobs, maintenance_jobs, paging_jobs, reports_jobs
-    del review_jobs, schedules_jobs, silences_jobs, status_jobs, comms_jobs
+    del review_jobs, schedules_jobs, silences_jobs, status_jobs, comms_jobs, contacts_jobs

@@ -3,6 +3,7 @@
 from warroom.auth import models as auth_models
 from warroom.catalog import models as catalog_models
 from warroom.comms import models as comms_models
+from warroom.contacts import models as contacts_models
 from warroom.db import Base
 from warroom.incidents import models as incidents_models
 from warroom.intake import models as intake_models
@@ -21,6 +22,7 @@ __all__ = [
     "auth_models",
     "catalog_models",
     "comms_models",
+    "contacts_models",
     "incidents_models",
     "intake_models",
     "jobs_models",

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import importlib
 
-DOMAINS = ("maintenance", "intake", "silences", "reports", "schedules", "paging", "status", "comms", "review")
+DOMAINS = (
+    "maintenance",
+    "intake",
+    "silences",
+    "reports",
+    "schedules",
+    "paging",
+    "contacts",
+    "status",
+    "comms",
+    "review",
+)
 
 PUBLIC_ROUTES: set[tuple[str, str]] = set()
 OTHER_CREDENTIAL_ROUTES: dict[tuple[str, str], str] = {}

@@ -27,6 +27,7 @@ from warroom.incidents.models import (
     Incident,
     TimelineEvent,
 )
+from warroom.incidents.panels import build_panels
 from warroom.incidents.view_forms import local_input_value
 from warroom.web import render
 
@@ -175,6 +176,7 @@ def war_room(
         "incidents/show.html",
         status_code=status_code,
         incident=incident,
+        panels=build_panels(ctx, incident),
         events=events,
         corrected_by=corrections_of(events),
         last_event_id=max((event.id for event in events), default=0),

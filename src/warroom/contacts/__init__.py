@@ -1,0 +1,1 @@
+"""Contact methods, notification rules and page delivery: email, webhook, Slack-format, SMS/voice."""

@@ -1,0 +1,3 @@
+"""Contacts background jobs and event subscriptions."""
+
+from __future__ import annotations

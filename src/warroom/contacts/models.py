@@ -1,0 +1,7 @@
+"""Contacts tables."""
+
+from __future__ import annotations
+
+from warroom.db import Base
+
+__all__ = ["Base"]
