@@ -171,7 +171,10 @@ def cmd_serve(args: argparse.Namespace, app: CliApp) -> int:
     if not args.no_migrate:
         migrate(settings)
     scheme = "https" if args.tls_cert else "http"
-    url = settings.base_url or f"{scheme}://{args.host}:{args.port}"
+    shown_host = "localhost" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104 - a comparison
+    url = settings.base_url or f"{scheme}://{shown_host}:{args.port}"
+    # Background work (page mails, acknowledge links, feeds) has no request to take a host from.
+    settings = settings.with_overrides(base_url=url.rstrip("/"))
     logins: list[tuple[str, str, str]] = []
     if args.demo:
         database = Database(settings)

@@ -38,6 +38,10 @@ class Settings:
     job_backoff_cap_seconds: float = 3600.0
     job_lease_seconds: float = 300.0
     worker_poll_seconds: float = 1.0
+    twilio_base_url: str = "https://api.twilio.com"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # Each entry: env name, attribute, parser, one-line help. `warroom config` and the docs use it.
@@ -169,4 +173,8 @@ VARIABLES: tuple[tuple[str, str, Any, str], ...] = (
     ("WARROOM_JOB_MAX_ATTEMPTS", "job_max_attempts", _positive_int, "Attempts before a job is dead-lettered"),
     ("WARROOM_JOB_BACKOFF", "job_backoff_seconds", _positive_float, "First retry delay; doubles each attempt"),
     ("WARROOM_WORKER_POLL", "worker_poll_seconds", _positive_float, "Seconds an idle worker waits between polls"),
+    ("WARROOM_TWILIO_BASE_URL", "twilio_base_url", str, "Twilio-compatible SMS/voice API base URL"),
+    ("WARROOM_TWILIO_ACCOUNT_SID", "twilio_account_sid", str, "SMS/voice account SID; SMS and voice are off unset"),
+    ("WARROOM_TWILIO_AUTH_TOKEN", "twilio_auth_token", str, "SMS/voice auth token"),
+    ("WARROOM_TWILIO_FROM", "twilio_from", str, "Phone number SMS and calls come from (E.164)"),
 )
