@@ -74,9 +74,9 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = None
         if run_worker:
-            from warroom.jobs.worker import Worker
+            from warroom.jobs.worker import WorkerPool
 
-            worker = Worker(database, the_clock, settings, name="serve")
+            worker = WorkerPool(database, the_clock, settings, name="serve")
             worker.start_thread()
         app.state.worker = worker
         try:

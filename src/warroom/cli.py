@@ -144,9 +144,9 @@ def cmd_demo(args: argparse.Namespace, app: CliApp) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, app: CliApp) -> int:
-    from warroom.jobs.worker import Worker
+    from warroom.jobs.worker import WorkerPool
 
-    worker = Worker(app.db, app.clock, app.settings, name="worker")
+    worker = WorkerPool(app.db, app.clock, app.settings, name="worker")
     if args.once:
         ran = worker.run_due()
         app.print(f"ran {ran} job(s)")

@@ -38,6 +38,18 @@ class Registration:
 HANDLERS: dict[str, JobHandler] = {}
 REGISTRATIONS: dict[str, Registration] = {}
 SUBSCRIBERS: dict[str, list[str]] = {}
+# Queues with their own worker threads (name -> thread count). Jobs in any other queue share the general
+# thread, so a channel that hangs (a webhook receiver, an SMS provider's rate limit) never delays the others.
+DEDICATED_QUEUES: dict[str, int] = {}
+
+
+def declare_queue(name: str, *, threads: int) -> None:
+    """Give queue `name` its own `threads` worker threads in every worker process (call at import time)."""
+    if not name or name == "default":
+        raise ValueError("the default queue is served by the general worker thread")
+    if not 1 <= threads <= 32:
+        raise ValueError("a dedicated queue needs between 1 and 32 threads")
+    DEDICATED_QUEUES[name] = threads
 
 
 class RetryLater(Exception):

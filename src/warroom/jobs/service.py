@@ -191,16 +191,18 @@ def claim(
     settings: Settings,
     limit: int = 1,
     queue: str | Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
 ) -> list[Job]:
     """Lock due jobs for this worker. Expired leases (a crashed worker) are claimed again.
 
     On PostgreSQL the select uses FOR UPDATE SKIP LOCKED, so many workers never take the same row.
     On SQLite the session's BEGIN IMMEDIATE makes this the only writer. `queue` restricts the claim
-    to one queue or several, so a worker can be dedicated to a channel.
+    to one queue or several, so a worker can be dedicated to a channel; `exclude` leaves some queues
+    to their dedicated workers.
     """
     claimed: list[Job] = []
     while len(claimed) < limit:
-        rows = _due_rows(session, now=now, limit=limit - len(claimed), queue=queue)
+        rows = _due_rows(session, now=now, limit=limit - len(claimed), queue=queue, exclude=exclude)
         if not rows:
             break
         for job in rows:
@@ -225,7 +227,9 @@ def claim(
     return claimed
 
 
-def _due_rows(session: Session, *, now: datetime, limit: int, queue: str | Sequence[str] | None) -> list[Job]:
+def _due_rows(
+    session: Session, *, now: datetime, limit: int, queue: str | Sequence[str] | None, exclude: Sequence[str] = ()
+) -> list[Job]:
     due = or_(
         and_(Job.status == "pending", Job.run_at <= now),
         and_(Job.status == "running", Job.locked_until < now),
@@ -235,6 +239,8 @@ def _due_rows(session: Session, *, now: datetime, limit: int, queue: str | Seque
         query = query.where(Job.queue == queue)
     elif queue is not None:
         query = query.where(Job.queue.in_(list(queue)))
+    if exclude:
+        query = query.where(Job.queue.not_in(list(exclude)))
     query = query.order_by(Job.run_at, Job.id).limit(limit).with_for_update(skip_locked=True)
     return list(session.scalars(query))
 

@@ -16,7 +16,14 @@ from warroom.context import Actor, Ctx
 from warroom.db import Database
 from warroom.jobs import service
 from warroom.jobs.models import Job
-from warroom.jobs.registry import Failure, PermanentFailure, Registration, RetryLater, registration
+from warroom.jobs.registry import (
+    DEDICATED_QUEUES,
+    Failure,
+    PermanentFailure,
+    Registration,
+    RetryLater,
+    registration,
+)
 from warroom.lib.clock import Clock
 from warroom.settings import Settings
 
@@ -35,11 +42,13 @@ class Worker:
         *,
         name: str = "worker",
         queues: Sequence[str] | None = None,
+        exclude_queues: Sequence[str] = (),
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.queues = list(queues) if queues else None
+        self.exclude_queues = list(exclude_queues)
         # Unique per instance, so two workers in one process never mistake each other's leases.
         self.worker_id = f"{name}@{service.default_worker_id()}:{secrets.token_hex(3)}"[-100:]
         self._stop = threading.Event()
@@ -51,7 +60,12 @@ class Worker:
         now = self.clock.now()
         with self.db.transaction() as session:
             claimed = service.claim(
-                session, now=now, worker_id=self.worker_id, settings=self.settings, queue=self.queues
+                session,
+                now=now,
+                worker_id=self.worker_id,
+                settings=self.settings,
+                queue=self.queues,
+                exclude=self.exclude_queues,
             )
             if not claimed:
                 return False
@@ -181,10 +195,14 @@ class Worker:
         self._thread = threading.Thread(target=self.run_forever, name=self.worker_id, daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the job in hand (if any); waits at most `timeout` seconds for the thread."""
+    def request_stop(self) -> None:
+        """Ask the thread to stop after the job in hand, without waiting."""
         self._stop.set()
         self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the job in hand (if any); waits at most `timeout` seconds for the thread."""
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
@@ -192,3 +210,58 @@ class Worker:
     @property
     def is_running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+
+class WorkerPool:
+    """The workers of one process: a general thread for every undeclared queue, plus each dedicated queue's own.
+
+    `warroom serve` and `warroom worker` run one pool each. Dedicated queues come from
+    `registry.declare_queue` (paging channels declare theirs), so a slow channel only ever blocks itself.
+    """
+
+    def __init__(self, db: Database, clock: Clock, settings: Settings, *, name: str = "worker") -> None:
+        dedicated = dict(DEDICATED_QUEUES)
+        self.general = Worker(db, clock, settings, name=name, exclude_queues=sorted(dedicated))
+        self.workers = [self.general]
+        self.first_of_each_queue = [self.general]
+        for queue, threads in sorted(dedicated.items()):
+            for index in range(threads):
+                worker = Worker(db, clock, settings, name=f"{name}-{queue}-{index}", queues=[queue])
+                self.workers.append(worker)
+                if index == 0:
+                    self.first_of_each_queue.append(worker)
+        self._stop = threading.Event()
+
+    def run_due(self) -> int:
+        """Run every due job once, queue by queue, in this thread (`warroom worker --once`, tests)."""
+        return sum(worker.run_due() for worker in self.first_of_each_queue)
+
+    def start_thread(self) -> None:
+        for worker in self.workers:
+            worker.start_thread()
+
+    def wake(self) -> None:
+        for worker in self.workers:
+            worker.wake()
+
+    def run_forever(self) -> None:
+        """Start every thread and wait until stop() (or Ctrl-C)."""
+        self._stop.clear()
+        self.start_thread()
+        try:
+            while not self._stop.wait(1.0):
+                pass
+        finally:
+            self.stop()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask every thread to stop, then wait for each (at most `timeout` seconds each)."""
+        self._stop.set()
+        for worker in self.workers:
+            worker.request_stop()
+        for worker in self.workers:
+            worker.stop(timeout)
+
+    @property
+    def is_running(self) -> bool:
+        return any(worker.is_running for worker in self.workers)
