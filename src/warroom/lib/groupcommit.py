@@ -1,0 +1,130 @@
+"""Group commit: many concurrent requests' writes share one transaction, and each caller returns after it.
+
+Alert intake must answer 2xx only after the alert is committed, yet a commit per request caps a SQLite
+install at a few thousand requests a second (and costs PostgreSQL a WAL flush each). A single writer
+thread drains whatever is queued (up to `max_batch`), applies it in one transaction, commits once, and
+then wakes every caller with its own result. Under light load a batch is one item and adds no delay; under
+heavy load batches grow and the per-item cost of the commit shrinks.
+
+`apply(session, items)` must return one result per item, in order. It should isolate per-item failures
+itself (a SAVEPOINT per item); if the batch's transaction still fails as a whole, each item is retried
+alone so one bad item cannot fail the others. When more than `max_pending` items wait, `submit` raises
+Overloaded at once: intake answers 503 with Retry-After, which Alertmanager and PagerDuty clients retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from warroom.db import Database
+
+T = TypeVar("T")
+R = TypeVar("R")
+log = logging.getLogger("warroom.groupcommit")
+
+
+class Overloaded(Exception):
+    """Too much is queued already; the caller should answer 503 with Retry-After."""
+
+
+@dataclass
+class _Pending(Generic[T, R]):
+    item: T
+    future: Future[R]
+
+
+class GroupCommitter(Generic[T, R]):
+    def __init__(
+        self,
+        db: Database,
+        apply: Callable[[Session, Sequence[T]], Sequence[R]],
+        *,
+        name: str = "group-commit",
+        max_batch: int = 256,
+        max_pending: int = 5_000,
+    ) -> None:
+        self.db = db
+        self.apply = apply
+        self.name = name
+        self.max_batch = max_batch
+        self.max_pending = max_pending
+        self._queue: queue.Queue[_Pending[T, R] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.batches = 0  # counters for tests and the jobs/health pages
+        self.items = 0
+
+    def submit(self, item: T) -> Future[R]:
+        """Queue one item; the future completes after the transaction holding it has committed."""
+        if self._queue.qsize() >= self.max_pending:
+            raise Overloaded(f"{self._queue.qsize()} writes are already waiting")
+        self._ensure_started()
+        future: Future[R] = Future()
+        self._queue.put(_Pending(item, future))
+        return future
+
+    def write(self, item: T, timeout: float = 30.0) -> R:
+        """Submit and wait (for synchronous callers such as FastAPI's threadpool handlers)."""
+        return self.submit(item).result(timeout)
+
+    def _ensure_started(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish what is queued, then stop the writer thread."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < self.max_batch:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                batch.append(nxt)
+            self._commit(batch)
+            if stop:
+                return
+
+    def _commit(self, batch: list[_Pending[T, R]]) -> None:
+        try:
+            with self.db.transaction() as session:
+                results = list(self.apply(session, [p.item for p in batch]))
+                if len(results) != len(batch):
+                    raise RuntimeError(f"apply returned {len(results)} results for {len(batch)} items")
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0].future.set_exception(exc)
+                return
+            log.warning("a batch of %d failed (%s); retrying each item alone", len(batch), exc)
+            for pending in batch:
+                self._commit([pending])
+            return
+        self.batches += 1
+        self.items += len(batch)
+        for pending, result in zip(batch, results, strict=True):
+            pending.future.set_result(result)
