@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from test_incidents_support import declare, events, move
-from warroom.incidents import service
+from warroom.incidents import lifecycle, service
 from warroom.incidents.models import STATUSES
 
 # How to reach each status from a fresh incident.
@@ -21,6 +21,12 @@ ALLOWED = {
     "resolved": ["closed", "investigating"],
     "closed": [],
 }
+
+
+@pytest.fixture(autouse=True)
+def _core_lifecycle_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The core lifecycle alone; the post-mortem close rule has its own tests (tests/test_review_close_rule.py)."""
+    monkeypatch.setattr(lifecycle, "CLOSE_GUARDS", [])
 
 
 def test_allowed_transitions_match_the_lifecycle():

@@ -11,9 +11,15 @@ from sqlalchemy import select
 
 from test_incidents_support import T0, add_service
 from warroom.errors import AppError
-from warroom.incidents import service
+from warroom.incidents import lifecycle, service
 from warroom.incidents.models import ROLES, STATUSES, TASK_STATUSES, Incident, TimelineEvent
 from warroom.incidents.projection import COLUMNS, IncidentState, replay
+
+
+@pytest.fixture(autouse=True)
+def _core_lifecycle_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The core lifecycle alone; the post-mortem close rule has its own tests (tests/test_review_close_rule.py)."""
+    monkeypatch.setattr(lifecycle, "CLOSE_GUARDS", [])
 
 
 def replayed(ctx, incident: Incident) -> IncidentState:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from warroom.lib.clock import Clock
 from warroom.settings import Settings
 
-Source = Literal["ui", "api", "cli", "system", "integration"]
+Source = Literal["ui", "api", "cli", "system", "integration", "ack-link"]
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,5 @@ def _past_storefront_latency(
     story.at(start + timedelta(minutes=37))
     story.act_as(alice)
     incidents.change_status(ctx, incident, status="resolved")
-    story.at(start + timedelta(days=2))
-    incidents.change_status(ctx, incident, status="closed")
+    # Closing needs a published post-mortem: review/demo.py publishes it and then closes the incident.
     return incident

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from warroom.context import Ctx
 from warroom.errors import Conflict, Invalid
 from warroom.incidents import journal
@@ -20,6 +22,18 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": (),
 }
 REOPENS_FROM = ("monitoring", "resolved")
+
+# Checks other domains add (review: "the post-mortem is published") without incidents importing them.
+# A guard raises an AppError (usually Conflict) to refuse the move to closed.
+CloseGuard = Callable[[Ctx, Incident], None]
+CLOSE_GUARDS: list[CloseGuard] = []
+
+
+def register_close_guard(guard: CloseGuard) -> CloseGuard:
+    """Run `guard(ctx, incident)` before any incident is closed (registering twice has no effect)."""
+    if guard not in CLOSE_GUARDS:
+        CLOSE_GUARDS.append(guard)
+    return guard
 
 
 def allowed_transitions(status: str) -> list[str]:
@@ -50,6 +64,9 @@ def change_status(ctx: Ctx, incident: Incident, *, status: str, note: str | None
             reason = f"incident {incident.id} cannot move from {current} to {requested}"
         hint = f"allowed next: {', '.join(allowed)}" if allowed else f"{current} is final; nothing can follow it"
         raise Conflict(f"{reason}; {hint}", {"current": current, "requested": requested, "allowed": allowed})
+    if requested == "closed":
+        for guard in CLOSE_GUARDS:
+            guard(ctx, incident)
     reopened = requested == "investigating" and current in REOPENS_FROM
     kind = REOPENED if reopened else STATUS_CHANGED
     data = {"from": current, "to": requested, "note": text or None}
@@ -93,6 +110,11 @@ def acknowledge(ctx: Ctx, incident: Incident) -> bool:
     """Mark the incident acknowledged by the actor. True the first time; repeats change nothing."""
     journal.lock(ctx, incident)
     if incident.acknowledged_at is not None:
+        # Nothing changes on the incident, but listeners still hear it: paging may have re-triggered an
+        # escalation after an acknowledgement timeout, and this acknowledgement must stop it too.
+        jobs.publish(
+            ctx, "incident.acknowledged", {"incident_id": incident.id, "event_id": None, "user_id": ctx.actor.user_id}
+        )
         return False
     event = journal.record(ctx, incident, ACKNOWLEDGED, {"user": {"id": ctx.actor.user_id, "name": ctx.actor.name}})
     jobs.publish(

@@ -41,7 +41,14 @@ STATUS_HELP = {
     "resolved": "Impact is over",
     "closed": "Review done; status is final",
 }
-SOURCE_LABELS = {"ui": "web", "api": "API", "cli": "CLI", "system": "system", "integration": "integration"}
+SOURCE_LABELS = {
+    "ui": "web",
+    "api": "API",
+    "cli": "CLI",
+    "system": "system",
+    "integration": "integration",
+    "ack-link": "acknowledge link",
+}
 
 
 def severity_label(severity: str) -> str:

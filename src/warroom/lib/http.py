@@ -6,8 +6,10 @@ should be updated, not chased. Response bodies are read up to a small limit.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 import httpx
 
@@ -28,11 +30,19 @@ class HttpError(Exception):
     """No response arrived: DNS, connection, TLS or timeout trouble. Usually worth retrying."""
 
 
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying context per process: building one loads the CA bundle (~0.2 s of CPU each time)."""
+    return ssl.create_default_context()
+
+
 def post(url: str, *, content: bytes, headers: Mapping[str, str], timeout: float) -> HttpResponse:
     """POST `content` to `url` and return the status, headers and the start of the body."""
     try:
         with (
-            httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as client,
+            httpx.Client(
+                timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}, verify=_tls_context()
+            ) as client,
             client.stream("POST", url, content=content, headers=dict(headers)) as response,
         ):
             body = b""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from warroom.context import Ctx
@@ -12,6 +13,27 @@ from warroom.notify.channels import webhook as webhook_channel
 from warroom.notify.models import Delivery, WebhookEndpoint
 
 FINISHED = ("sent", "failed", "not_configured")
+
+# Extra mail headers other domains attach to their own deliveries (comms: RFC 8058 List-Unsubscribe).
+EmailHeaderProvider = Callable[[Ctx, Delivery], dict[str, str]]
+EMAIL_HEADER_PROVIDERS: list[EmailHeaderProvider] = []
+
+
+# Called when a delivery has failed for good (comms counts hard failures towards quarantine).
+FailureListener = Callable[[Ctx, Delivery], None]
+FAILURE_LISTENERS: list[FailureListener] = []
+
+
+def register_failure_listener(listener: FailureListener) -> None:
+    """Run `listener` in the transaction that marks a delivery failed."""
+    if listener not in FAILURE_LISTENERS:
+        FAILURE_LISTENERS.append(listener)
+
+
+def register_email_headers(provider: EmailHeaderProvider) -> None:
+    """Ask `provider` for extra headers before each email is sent (read-only; return {} for none)."""
+    if provider not in EMAIL_HEADER_PROVIDERS:
+        EMAIL_HEADER_PROVIDERS.append(provider)
 
 
 def prepare(ctx: Ctx, payload: dict[str, Any]) -> dict[str, Any]:
@@ -30,6 +52,12 @@ def prepare(ctx: Ctx, payload: dict[str, Any]) -> dict[str, Any]:
     }
     if delivery.channel == "webhook":
         prepared["secret"] = _signing_secret(ctx, delivery)
+    else:
+        headers: dict[str, str] = {}
+        for provider in EMAIL_HEADER_PROVIDERS:
+            headers.update(provider(ctx, delivery))
+        if headers:
+            prepared["headers"] = headers
     return prepared
 
 
@@ -79,3 +107,6 @@ def record_failure(ctx: Ctx, payload: dict[str, Any], failure: Failure) -> None:
     delivery.response_code = getattr(failure.error, "response_code", None)
     delivery.next_attempt_at = failure.retry_at
     delivery.updated_at = ctx.now()
+    if delivery.status == "failed":
+        for listener in FAILURE_LISTENERS:
+            listener(ctx, delivery)

@@ -29,7 +29,11 @@ def send(settings: Settings, prepared: dict[str, Any], *, now: datetime) -> int 
         body=prepared["body"],
         date=now,
         message_id=message_id(prepared["delivery_id"], datetime.fromisoformat(prepared["created_at"]), config.sender),
-        headers={"Auto-Submitted": "auto-generated", "X-Warroom-Delivery": str(prepared["delivery_id"])},
+        headers={
+            **prepared.get("headers", {}),
+            "Auto-Submitted": "auto-generated",
+            "X-Warroom-Delivery": str(prepared["delivery_id"]),
+        },
     )
     try:
         mail.send(config, message)

@@ -1,0 +1,221 @@
+"""Light parsers: each wire format's JSON into normalised `Incoming` alerts. Unknown fields are ignored.
+
+Parsers raise `BadPayload` with one message per wrong field; the receiver turns that into the format's own
+error shape. They never touch the database, so the write transaction stays short.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+SEVERITIES = ("critical", "error", "warning", "info")
+MAX_TITLE = 1024
+MAX_TEXT = 20_000
+MAX_LABELS = 100
+MAX_KEY = 255
+ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
+class BadPayload(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class Incoming:
+    fingerprint: str
+    status: str  # firing | resolved
+    severity: str
+    title: str
+    description: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    links: list[dict[str, Any]] = field(default_factory=list)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    group_key: str | None = None
+    # True when ends_at came from the sender (push API); False when it is our resolve_timeout guess.
+    explicit_end: bool = False
+    # True for the push API: a firing alert that is not re-sent expires (resolve_timeout).
+    expires: bool = False
+
+
+@dataclass
+class PagerDutyEvent:
+    routing_key: str
+    action: str  # trigger | acknowledge | resolve
+    dedup_key: str
+    alert: Incoming | None  # only for trigger
+
+
+@dataclass
+class Change:
+    routing_key: str
+    summary: str
+    source: str
+    timestamp: datetime | None
+    links: list[dict[str, Any]]
+    custom_details: dict[str, Any]
+
+
+def load_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadPayload(["the body is not valid JSON"]) from None
+
+
+def clip(value: Any, limit: int) -> str:
+    text = value if isinstance(value, str) else ("" if value is None else json.dumps(value, default=str))
+    return text.replace("\x00", "")[:limit]
+
+
+def parse_time(value: Any, name: str, errors: list[str]) -> datetime | None:
+    if value in (None, "", ZERO_TIME):
+        return None
+    if not isinstance(value, str) or len(value) > 64:
+        errors.append(f"{name} must be an RFC 3339 timestamp")
+        return None
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        errors.append(f"{name} must be an RFC 3339 timestamp, got {value[:40]!r}")
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    if parsed.year < 1970 or parsed.year > 9000:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def string_map(value: Any, name: str, errors: list[str], *, required: bool = False) -> dict[str, str]:
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        errors.append(f"{name} must be an object of strings")
+        return {}
+    out: dict[str, str] = {}
+    for key, item in list(value.items())[:MAX_LABELS]:
+        out[clip(key, 200)] = clip(item, 2000)
+    return out
+
+
+def any_map(value: Any, name: str, errors: list[str]) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.append(f"{name} must be an object")
+        return {}
+    # Bounded: stored as JSON, so strip NUL bytes (PostgreSQL refuses them) by a round trip.
+    return dict(json.loads(json.dumps(value, default=str).replace("\\u0000", "")))
+
+
+def label_fingerprint(labels: dict[str, str]) -> str:
+    """A stable fingerprint of a label set (the push API's identity of an alert)."""
+    canonical = json.dumps(sorted(labels.items()), separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def short_key(value: str, limit: int = MAX_KEY) -> str:
+    """Keys longer than a column holds are hashed; short ones stay readable."""
+    value = value.replace("\x00", "")
+    return value if len(value) <= limit else "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _severity_from_labels(labels: dict[str, str]) -> str:
+    raw = (labels.get("severity") or labels.get("priority") or "").lower()
+    aliases = {"page": "critical", "high": "critical", "crit": "critical", "err": "error", "warn": "warning"}
+    raw = aliases.get(raw, raw)
+    return raw if raw in SEVERITIES else "warning"
+
+
+def _prometheus_alert(item: Any, index: int, errors: list[str]) -> Incoming | None:
+    where = f"alerts[{index}]"
+    if not isinstance(item, dict):
+        errors.append(f"{where} must be an object")
+        return None
+    labels = string_map(item.get("labels"), f"{where}.labels", errors, required=True)
+    if "labels" in item and isinstance(item.get("labels"), dict) and not labels.get("alertname"):
+        errors.append(f"{where}.labels.alertname is required")
+    annotations = string_map(item.get("annotations"), f"{where}.annotations", errors)
+    starts = parse_time(item.get("startsAt"), f"{where}.startsAt", errors)
+    ends = parse_time(item.get("endsAt"), f"{where}.endsAt", errors)
+    generator = item.get("generatorURL")
+    links = [{"href": clip(generator, 2000), "text": "Source"}] if isinstance(generator, str) and generator else []
+    title = annotations.get("summary") or labels.get("alertname") or "alert"
+    return Incoming(
+        fingerprint="",
+        status="firing",
+        severity=_severity_from_labels(labels),
+        title=clip(title, MAX_TITLE),
+        description=clip(annotations.get("description", ""), MAX_TEXT),
+        labels=labels,
+        annotations=annotations,
+        source=clip(labels.get("instance") or labels.get("job") or "", 255),
+        links=links,
+        starts_at=starts,
+        ends_at=ends,
+        explicit_end=ends is not None,
+        expires=True,
+    )
+
+
+def parse_prometheus(data: Any) -> list[Incoming]:
+    """The Alertmanager v2 push API body: a JSON array of alerts; fingerprint = label set."""
+    if not isinstance(data, list):
+        raise BadPayload(["the body must be a JSON array of alerts"])
+    errors: list[str] = []
+    alerts = [_prometheus_alert(item, i, errors) for i, item in enumerate(data)]
+    if errors:
+        raise BadPayload(errors[:20])
+    out = [a for a in alerts if a is not None]
+    for alert in out:
+        alert.fingerprint = label_fingerprint(alert.labels)
+        alert.group_key = "alertname:" + alert.labels.get("alertname", "")
+    return out
+
+
+def parse_alertmanager(data: Any) -> list[Incoming]:
+    """An Alertmanager webhook (version 4): group on groupKey, one alert per fingerprint."""
+    if not isinstance(data, dict):
+        raise BadPayload(["the body must be a JSON object (an Alertmanager webhook)"])
+    errors: list[str] = []
+    raw_alerts = data.get("alerts")
+    if not isinstance(raw_alerts, list):
+        raise BadPayload(["alerts must be an array"])
+    group_key = data.get("groupKey")
+    if group_key is not None and not isinstance(group_key, str):
+        errors.append("groupKey must be a string")
+        group_key = None
+    common = string_map(data.get("commonLabels"), "commonLabels", errors)
+    out: list[Incoming] = []
+    for index, item in enumerate(raw_alerts):
+        alert = _prometheus_alert(item, index, errors)
+        if alert is None:
+            continue
+        assert isinstance(item, dict)
+        status = item.get("status", data.get("status", "firing"))
+        if status not in ("firing", "resolved"):
+            errors.append(f"alerts[{index}].status must be firing or resolved")
+        alert.status = "resolved" if status == "resolved" else "firing"
+        fingerprint = item.get("fingerprint")
+        if fingerprint is not None and not isinstance(fingerprint, str):
+            errors.append(f"alerts[{index}].fingerprint must be a string")
+        alert.fingerprint = short_key(fingerprint) if isinstance(fingerprint, str) and fingerprint else ""
+        alert.fingerprint = alert.fingerprint or label_fingerprint(alert.labels)
+        alert.explicit_end = False  # webhook alerts resolve by status, not by endsAt
+        alert.expires = False
+        if alert.status == "firing":
+            alert.ends_at = None
+        alert.group_key = "am:" + short_key(group_key or json.dumps(sorted(common.items())), 240)
+        out.append(alert)
+    if errors:
+        raise BadPayload(errors[:20])
+    return out

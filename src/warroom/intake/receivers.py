@@ -1,0 +1,246 @@
+"""Intake HTTP routes: each authenticates with its integration key and answers in its own format.
+
+They sit outside /api/v1 (no user auth, unknown fields ignored) and out of the OpenAPI schema. Each request:
+bounded read (413 over 512 KB) → light parse in a worker thread → one short transaction → 2xx after commit.
+Overload answers 503 with Retry-After (Alertmanager retries 5xx but drops 4xx, 429 included).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.concurrency import run_in_threadpool
+
+from warroom.context import Ctx
+from warroom.db import Database
+from warroom.errors import AppError
+from warroom.intake import service
+from warroom.intake.formats import BadPayload, load_json, parse_alertmanager, parse_prometheus
+from warroom.intake.formats_pd import parse_change, parse_events_v1, parse_events_v2, parse_generic
+from warroom.intake.models import Integration
+
+log = logging.getLogger("warroom.intake")
+router = APIRouter(include_in_schema=False, tags=["intake"])
+
+MAX_BODY = 512 * 1024
+MAX_IN_FLIGHT = 64
+RETRY_AFTER = "5"
+UNKNOWN_KEY = "unknown or revoked integration key; copy the URL or key from the service's integrations page"
+_in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
+
+
+class TooLarge(Exception):
+    pass
+
+
+class UnknownKey(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    error: Callable[[int, str, list[str]], Response]
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body), status_code=status, media_type="application/json", headers=headers)
+
+
+def _warroom_error(status: int, message: str, errors: list[str]) -> Response:
+    return _json(status, {"error": message, "detail": {"errors": errors}})
+
+
+def _alertmanager_api_error(status: int, message: str, errors: list[str]) -> Response:
+    # Alertmanager's API answers errors as {"code", "message"}.
+    return _json(status, {"code": status, "message": message})
+
+
+def _pagerduty_error(status: int, message: str, errors: list[str]) -> Response:
+    return _json(status, {"status": "invalid event", "message": message, "errors": errors or [message]})
+
+
+ALERTMANAGER = Format("alertmanager", _warroom_error)
+PROMETHEUS = Format("prometheus", _alertmanager_api_error)
+PAGERDUTY = Format("pagerduty", _pagerduty_error)
+GENERIC = Format("generic", _warroom_error)
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+Work = Callable[[Ctx, Integration], Response]
+
+
+async def _handle(request: Request, fmt: Format, build: Callable[[bytes], tuple[str, Work]]) -> Response:
+    """Read, parse and apply one delivery; `build` parses the body into (key, work in the transaction)."""
+    try:
+        body = await _read_body(request)
+    except TooLarge:
+        return fmt.error(413, f"the body is over {MAX_BODY // 1024} KB; send fewer alerts per request", [])
+    if not _in_flight.acquire(blocking=False):
+        return _overloaded(fmt)
+    try:
+        return await run_in_threadpool(_process, request, fmt, build, body)
+    finally:
+        _in_flight.release()
+
+
+def _overloaded(fmt: Format) -> Response:
+    response = fmt.error(503, "Warroom is overloaded; retry shortly", [])
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
+
+
+def _process(request: Request, fmt: Format, build: Callable[[bytes], tuple[str, Work]], body: bytes) -> Response:
+    try:
+        key, work = build(body)
+    except BadPayload as error:
+        message = "Event object is invalid" if fmt is PAGERDUTY else f"invalid {fmt.name} payload: {error}"
+        return fmt.error(400, message, error.errors)
+    except (RecursionError, ValueError, TypeError):
+        return fmt.error(400, "the body could not be read as this format (too deeply nested or malformed)", [])
+    db: Database = request.app.state.db
+    try:
+        with db.transaction() as session:
+            ctx = Ctx(session=session, clock=request.app.state.clock, settings=request.app.state.settings)
+            ctx.source = "integration"
+            integration = service.by_key(session, key)
+            if integration is None:
+                raise UnknownKey
+            response = work(ctx, integration)
+        return response  # committed: only now may the sender forget the alert
+    except UnknownKey:
+        return fmt.error(404, UNKNOWN_KEY, [])
+    except AppError as error:
+        return fmt.error(400, error.message, [])
+    except OperationalError:
+        log.warning("intake: database busy, answering 503", exc_info=True)
+        return _overloaded(fmt)
+    except ValueError:
+        # Lone surrogates and the like: valid JSON escapes that no database can store as text.
+        return fmt.error(400, "the payload contains text that is not valid Unicode; fix its encoding", [])
+    except DBAPIError as error:
+        # A value the database refused (it passed the parser): the sender must fix it, retrying cannot help.
+        log.warning("intake: database refused a delivery: %s", error)
+        return fmt.error(400, "the database refused a value in this payload; check its text for odd characters", [])
+
+
+# ---------------------------------------------------------------- routes
+
+
+@router.post("/integrations/alertmanager/{key}")
+async def alertmanager_webhook(request: Request, key: str) -> Response:
+    """Alertmanager webhook v4 (webhook_configs url)."""
+
+    def build(body: bytes) -> tuple[str, Work]:
+        alerts = parse_alertmanager(load_json(body))
+
+        def work(ctx: Ctx, integration: Integration) -> Response:
+            service.ingest(ctx, integration, alerts)
+            return _json(200, {"status": "success", "alerts": len(alerts)})
+
+        return key, work
+
+    return await _handle(request, ALERTMANAGER, build)
+
+
+@router.post("/integrations/prometheus/{key}/api/v2/alerts")
+async def prometheus_push(request: Request, key: str) -> Response:
+    """The Alertmanager v2 push API (Prometheus `alertmanagers` with path_prefix, vmalert)."""
+
+    def build(body: bytes) -> tuple[str, Work]:
+        alerts = parse_prometheus(load_json(body))
+
+        def work(ctx: Ctx, integration: Integration) -> Response:
+            service.ingest(ctx, integration, alerts)
+            return Response(status_code=200)
+
+        return key, work
+
+    return await _handle(request, PROMETHEUS, build)
+
+
+@router.post("/v2/enqueue")
+async def pagerduty_v2(request: Request) -> Response:
+    """PagerDuty Events API v2; the routing key may also come in an X-Routing-Key header."""
+
+    def build(body: bytes) -> tuple[str, Work]:
+        event = parse_events_v2(load_json(body), request.headers.get("x-routing-key"))
+
+        def work(ctx: Ctx, integration: Integration) -> Response:
+            service.pagerduty_event(ctx, integration, event)
+            return _json(202, {"status": "success", "message": "Event processed", "dedup_key": event.dedup_key})
+
+        return event.routing_key, work
+
+    return await _handle(request, PAGERDUTY, build)
+
+
+@router.post("/generic/2010-04-15/create_event.json")
+async def pagerduty_v1(request: Request) -> Response:
+    """PagerDuty Events API v1 (Alertmanager's pagerduty_configs can send it)."""
+
+    def build(body: bytes) -> tuple[str, Work]:
+        event = parse_events_v1(load_json(body))
+
+        def work(ctx: Ctx, integration: Integration) -> Response:
+            service.pagerduty_event(ctx, integration, event)
+            body = {"status": "success", "message": "Event processed", "incident_key": event.dedup_key}
+            return _json(200, body)
+
+        return event.routing_key, work
+
+    return await _handle(request, PAGERDUTY, build)
+
+
+@router.post("/v2/change/enqueue")
+async def pagerduty_change(request: Request) -> Response:
+    """PagerDuty change events: stored on the service, never page."""
+
+    def build(body: bytes) -> tuple[str, Work]:
+        change = parse_change(load_json(body), request.headers.get("x-routing-key"))
+
+        def work(ctx: Ctx, integration: Integration) -> Response:
+            service.record_change(ctx, integration, change)
+            return _json(202, {"status": "success", "message": "Change event processed"})
+
+        return change.routing_key, work
+
+    return await _handle(request, PAGERDUTY, build)
+
+
+@router.post("/integrations/generic/{key}")
+async def generic(request: Request, key: str) -> Response:
+    """Generic JSON: {title, message?, severity?, dedup_key?, state, labels?, source?, link?, timestamp?}."""
+
+    def build(body: bytes) -> tuple[str, Work]:
+        alert = parse_generic(load_json(body))
+
+        def work(ctx: Ctx, integration: Integration) -> Response:
+            rows = service.ingest(ctx, integration, [alert])
+            ctx.session.flush()
+            return _json(202, {"status": "accepted", "alert_id": rows[0].id, "dedup_key": alert.fingerprint})
+
+        return key, work
+
+    return await _handle(request, GENERIC, build)
