@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -40,6 +41,11 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # Every domain's job handlers and event subscriptions, as the app and CLI register them at start.
 handlers.load_all()
+
+# Production argon2id parameters cost ~0.1-0.2 s of CPU per hash, which was half the suite's time (every
+# persona hashes a password). Tests keep argon2id and the real code paths with the cheapest parameters.
+auth_service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+auth_service._DUMMY_HASH = auth_service._hasher.hash("not-a-real-password")
 
 PG_ADMIN_URL = os.environ.get("WARROOM_TEST_DATABASE_URL", "")
 _counter = itertools.count()
