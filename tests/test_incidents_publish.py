@@ -70,12 +70,17 @@ def test_status_resolve_and_reopen_are_published(alice_api, make_ctx, sinks):
     assert reopened["from"] == "resolved"
 
 
-def test_acknowledge_is_published_once(alice_api, bob_api, bob, make_ctx, sinks):
+def test_acknowledge_is_recorded_once_and_a_repeat_still_reaches_listeners(alice_api, bob_api, bob, make_ctx, sinks):
     incident = declare(alice_api)
     bob_api.post(f"/api/v1/incidents/{incident['id']}/acknowledge")
-    bob_api.post(f"/api/v1/incidents/{incident['id']}/acknowledge")
-    [job] = jobs_named(make_ctx, "test.sink.incident.acknowledged")
-    assert (job["incident_id"], job["user_id"]) == (incident["id"], bob.id)
+    alice_api.post(f"/api/v1/incidents/{incident['id']}/acknowledge")
+    first, repeat = jobs_named(make_ctx, "test.sink.incident.acknowledged")
+    assert (first["incident_id"], first["user_id"]) == (incident["id"], bob.id)
+    assert first["event_id"] is not None
+    # The repeat changes nothing on the incident (no event) but tells listeners, e.g. to stop a re-triggered
+    # escalation.
+    assert (repeat["incident_id"], repeat["event_id"]) == (incident["id"], None)
+    assert [e["kind"] for e in events(alice_api, incident["id"])].count("incident.acknowledged") == 1
 
 
 def test_severity_changes_are_published(alice_api, make_ctx, sinks):

@@ -31,6 +31,7 @@ def general(ctx: Any, payload: dict[str, Any]) -> None:
 @pytest.fixture
 def slow_queue() -> Any:
     saved = dict(registry.DEDICATED_QUEUES)
+    registry.DEDICATED_QUEUES.clear()  # only the test's queue: paging channels declare theirs at import
     declare_queue("test-slow", threads=1)
     yield "test-slow"
     registry.DEDICATED_QUEUES.clear()
