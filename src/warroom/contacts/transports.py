@@ -14,10 +14,10 @@ from datetime import datetime
 from urllib.parse import quote, urlencode
 
 from warroom.jobs.registry import PermanentFailure
-from warroom.lib import http, mail
+from warroom.lib import mail
 from warroom.lib.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from warroom.notify.channels import DeliveryRejected, DeliveryRetry, SmtpNotConfigured
-from warroom.notify.channels.webhook import RETRYABLE_CLIENT_ERRORS, retry_after_seconds
+from warroom.notify.channels import webhook as webhook_channel
 from warroom.notify.service import NOT_CONFIGURED_MESSAGE
 from warroom.settings import Settings
 
@@ -127,22 +127,5 @@ def _twilio(settings: Settings, message: Outgoing, *, now: datetime) -> int:
 def _post(settings: Settings, url: str, body: bytes, headers: dict[str, str], *, now: datetime) -> int:
     # Never echo credentials: the URL of a Slack webhook is itself a secret, so errors name only the host.
     host = url.split("/")[2] if url.count("/") >= 2 else url
-    try:
-        response = http.post(url, content=body, headers=headers, timeout=settings.webhook_timeout_seconds)
-    except http.HttpError as exc:
-        raise DeliveryRetry(f"no response from {host}: {exc}") from None
-    code = response.status_code
-    if 200 <= code < 300:
-        return code
-    said = f"{host} answered {code}"
-    snippet = " ".join(response.text.split())[:200]
-    if snippet:
-        said += f": {snippet}"
-    if code in RETRYABLE_CLIENT_ERRORS:
-        delay = retry_after_seconds(response.headers.get("retry-after"), now=now, cap=settings.job_backoff_cap_seconds)
-        raise DeliveryRetry(said, response_code=code, delay_seconds=delay)
-    if code >= 500:
-        raise DeliveryRetry(said, response_code=code)
-    raise DeliveryRejected(
-        f"{said} (not retried; fix the address or the receiver, then send a test)", response_code=code
-    )
+    hint = "fix the address or the receiver, then send a test"
+    return webhook_channel.post_or_raise(settings, url, body, headers, now=now, name=host, hint=hint)

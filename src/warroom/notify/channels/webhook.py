@@ -48,14 +48,27 @@ def send(settings: Settings, prepared: dict[str, Any], *, now: datetime) -> int:
     headers = signed_headers(
         prepared["secret"], body, now=now, event=prepared.get("event"), delivery_id=prepared["delivery_id"]
     )
+    return post_or_raise(
+        settings, url, body, headers, now=now, name=url, hint="fix the receiver or the URL, then retry the job"
+    )
+
+
+def post_or_raise(
+    settings: Settings, url: str, body: bytes, headers: dict[str, str], *, now: datetime, name: str, hint: str
+) -> int:
+    """POST and classify the answer: the 2xx status, or DeliveryRetry (no answer, 5xx, 408/429…) / DeliveryRejected.
+
+    `name` is how messages refer to the receiver (a Slack webhook URL is itself a secret, so callers may pass
+    only the host); `hint` says what to do about a refusal.
+    """
     try:
         response = http.post(url, content=body, headers=headers, timeout=settings.webhook_timeout_seconds)
     except http.HttpError as exc:
-        raise DeliveryRetry(f"no response from {url}: {exc}") from None
+        raise DeliveryRetry(f"no response from {name}: {exc}") from None
     code = response.status_code
     if 200 <= code < 300:
         return code
-    said = f"{url} answered {code}"
+    said = f"{name} answered {code}"
     snippet = " ".join(response.text.split())[:200]
     if snippet:
         said += f": {snippet}"
@@ -65,4 +78,4 @@ def send(settings: Settings, prepared: dict[str, Any], *, now: datetime) -> int:
     if code >= 500:
         raise DeliveryRetry(said, response_code=code)
     # 3xx (we do not follow redirects) and other 4xx: the same request will be refused again.
-    raise DeliveryRejected(f"{said} (not retried; fix the receiver or the URL, then retry the job)", response_code=code)
+    raise DeliveryRejected(f"{said} (not retried; {hint})", response_code=code)
