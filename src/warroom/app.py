@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +34,7 @@ from warroom.intake import api as intake_api
 from warroom.intake import views as intake_views
 from warroom.jobs import api as jobs_api
 from warroom.jobs import views as jobs_views
+from warroom.lib import routes
 from warroom.lib.clock import Clock, SystemClock
 from warroom.maintenance import api as maintenance_api
 from warroom.maintenance import views as maintenance_views
@@ -51,6 +53,7 @@ from warroom.silences import api as silences_api
 from warroom.silences import views as silences_views
 from warroom.status import api as status_api
 from warroom.status import views as status_views
+from warroom.status.fastlane import StatusFastLane
 from warroom.web import LoginRequired, login_redirect_target, render
 
 log = logging.getLogger("warroom")
@@ -79,9 +82,17 @@ def create_app(
             worker = WorkerPool(database, the_clock, settings, name="serve")
             worker.start_thread()
         app.state.worker = worker
+        if db is None:
+            # Everything built so far lives as long as the process: keep it out of the collector, whose full
+            # pass over it took ~170 ms and was the p99 of the status page under load.
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
+            intake_writer = getattr(app.state, "intake_writer", None)
+            if intake_writer is not None:
+                intake_writer.stop()  # finish the deliveries already accepted into its queue
             if worker is not None:
                 worker.stop()
             if db is None:
@@ -123,10 +134,14 @@ def create_app(
     )
     view_modules += (intake_views, silences_views, reports_views, schedules_views, paging_views, status_views)
     view_modules += (comms_views, review_views, contacts_views)
+    # The public hot paths (status page, intake receivers) first: a request stops at its first matching route.
+    for module in (status_views, intake_views):
+        routes.mount(app, module.router, include_in_schema=False)
     for module in api_modules:
-        app.include_router(module.router, prefix="/api/v1")
+        routes.mount(app, module.router, prefix="/api/v1")
     for module in view_modules:
-        app.include_router(module.router, include_in_schema=False)
+        if module not in (status_views, intake_views):
+            routes.mount(app, module.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", tags=["system"])
@@ -142,6 +157,7 @@ def create_app(
         return {"status": "ok", "database": "ok", "version": __version__}
 
     _install_error_handlers(app)
+    app.add_middleware(StatusFastLane)  # cached public status answers skip routing entirely
     return app
 
 

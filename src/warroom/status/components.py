@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from warroom.catalog.models import Service
 from warroom.context import Ctx
-from warroom.errors import Invalid, NotFound
+from warroom.errors import Conflict, Invalid, NotFound
 from warroom.maintenance.service import services_in_maintenance
 from warroom.status.models import (
     SETTABLE_STATUSES,
@@ -178,6 +178,7 @@ def configure_component(
     ctx: Ctx, service_id: int, *, group_id: int | None, position: int, show_description: bool
 ) -> Component:
     """Place a public service on the page (group, order, whether its description shows)."""
+    _position(position)
     service = ctx.session.get(Service, service_id)
     if service is None or not service.is_public:
         raise NotFound(f"service {service_id} is not public; mark it public in the catalog first")
@@ -195,17 +196,95 @@ def configure_component(
     return comp
 
 
-def create_group(ctx: Ctx, *, name: str, position: int = 0) -> ComponentGroup:
-    """A named group of components (shown as a heading)."""
+MAX_POSITION = 10_000
+
+
+def _group_name(ctx: Ctx, name: str, *, except_id: int | None = None) -> str:
     cleaned = " ".join(name.split())
     if not cleaned or len(cleaned) > 200:
         raise Invalid("a component group needs a name of 1 to 200 characters", {"field": "name"})
-    if ctx.session.scalar(select(ComponentGroup).where(ComponentGroup.name == cleaned)) is not None:
-        from warroom.errors import Conflict
+    twin = ctx.session.scalar(select(ComponentGroup.id).where(ComponentGroup.name == cleaned))
+    if twin is not None and twin != except_id:
+        raise Conflict(f"a component group named {cleaned!r} already exists; pick another name", {"field": "name"})
+    return cleaned
 
-        raise Conflict(f"a component group named {cleaned!r} already exists", {"field": "name"})
-    group = ComponentGroup(name=cleaned, position=position, created_at=ctx.now())
+
+def _position(position: int) -> int:
+    if not 0 <= position <= MAX_POSITION:
+        raise Invalid(
+            f"a position is a whole number from 0 to {MAX_POSITION} (lower shows first)", {"field": "position"}
+        )
+    return position
+
+
+def create_group(ctx: Ctx, *, name: str, position: int = 0) -> ComponentGroup:
+    """A named group of components (shown as a heading)."""
+    cleaned = _group_name(ctx, name)
+    group = ComponentGroup(name=cleaned, position=_position(position), created_at=ctx.now())
     ctx.session.add(group)
     ctx.session.flush()
     bump_generation(ctx.session, ctx.now())
     return group
+
+
+def list_groups(session: Session) -> list[ComponentGroup]:
+    """Component groups in display order."""
+    return list(session.scalars(select(ComponentGroup).order_by(ComponentGroup.position, ComponentGroup.name)))
+
+
+def get_group(ctx: Ctx, group_id: int) -> ComponentGroup:
+    """One component group, or NotFound."""
+    group = ctx.session.get(ComponentGroup, group_id)
+    if group is None:
+        raise NotFound(f"component group {group_id} does not exist; the status admin page lists them")
+    return group
+
+
+def update_group(ctx: Ctx, group_id: int, *, name: str, position: int) -> ComponentGroup:
+    """Rename a group and/or move it (lower positions show first)."""
+    group = get_group(ctx, group_id)
+    group.name = _group_name(ctx, name, except_id=group.id)
+    group.position = _position(position)
+    ctx.session.flush()
+    bump_generation(ctx.session, ctx.now())
+    return group
+
+
+def delete_group(ctx: Ctx, group_id: int) -> None:
+    """Delete a group; its components stay on the page, ungrouped."""
+    group = get_group(ctx, group_id)
+    # Explicit rather than relying on ON DELETE SET NULL, which SQLite applies only with foreign keys on.
+    ctx.session.execute(update(Component).where(Component.group_id == group.id).values(group_id=None))
+    ctx.session.delete(group)
+    ctx.session.flush()
+    bump_generation(ctx.session, ctx.now())
+
+
+@dataclass(frozen=True)
+class LayoutRow:
+    service_id: int
+    name: str
+    group_id: int | None
+    position: int
+    show_description: bool
+
+
+def layout(session: Session) -> list[LayoutRow]:
+    """Every public service with its placement, in page order (for the admin page)."""
+    placed = {c.service_id: c for c in session.scalars(select(Component))}
+    group_order = {g.id: (g.position, g.name) for g in session.scalars(select(ComponentGroup))}
+    rows = []
+    for service in _public_services(session):
+        comp = placed.get(service.id)
+        rows.append(
+            LayoutRow(
+                service_id=service.id,
+                name=service.name,
+                group_id=comp.group_id if comp else None,
+                position=comp.position if comp else 0,
+                show_description=bool(comp and comp.show_description),
+            )
+        )
+    return sorted(
+        rows, key=lambda r: (r.group_id is not None, group_order.get(r.group_id or 0, (0, "")), r.position, r.name)
+    )

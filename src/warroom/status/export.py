@@ -12,6 +12,15 @@ from warroom.status import render as pages
 from warroom.status.feeds import atom, rss
 from warroom.status.public import json_documents, snapshot
 
+EXPORT_DIR_KEY = "status_export_dir"
+
+
+def export_dir(settings: Settings) -> Path | None:
+    """Where to re-export after each publish (WARROOM_STATUS_EXPORT_DIR), or None when automatic export is off."""
+    # A first-class setting once the core declares it; `extra` lets tests and embedders set it meanwhile.
+    value = getattr(settings, EXPORT_DIR_KEY, None) or settings.extra.get(EXPORT_DIR_KEY)
+    return Path(str(value)) if value else None
+
 
 def export_site(session: Session, settings: Settings, now: datetime, directory: Path) -> list[Path]:
     """Write every public surface under `directory`; returns the files written."""

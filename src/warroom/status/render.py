@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,13 @@ def _percent(value: float | None) -> str:
 
 
 def _day_text(entry: DaySeconds) -> str:
-    parts = [f"{entry.day.isoformat()}: {BAR_WORDS[entry.worst]}", f"uptime {_percent(entry.uptime)}"]
+    return _text_of(entry.day, tuple(entry.seconds.items()))
+
+
+@lru_cache(maxsize=4096)  # finished days repeat on every render
+def _text_of(day: date, totals: tuple[tuple[str, int], ...]) -> str:
+    entry = DaySeconds(day=day, seconds=dict(totals))
+    parts = [f"{day.isoformat()}: {BAR_WORDS[entry.worst]}", f"uptime {_percent(entry.uptime)}"]
     for key in ("degraded_performance", "partial_outage", "major_outage", "maintenance", "no_data"):
         seconds = entry.seconds.get(key, 0)
         if seconds and not (key == "no_data" and seconds == 86_400):

@@ -8,8 +8,13 @@ from warroom.status.components import (
     component_statuses,
     configure_component,
     create_group,
+    delete_group,
+    get_group,
+    layout,
+    list_groups,
     public_components,
     set_component_statuses,
+    update_group,
 )
 from warroom.status.public import IMPACT_BY_SEVERITY, indicator_for, snapshot
 from warroom.status.settings import save_page_settings
@@ -39,9 +44,13 @@ __all__ = [
     "component_statuses",
     "configure_component",
     "create_group",
+    "delete_group",
     "fill_template",
     "first_public_update_at",
+    "get_group",
     "indicator_for",
+    "layout",
+    "list_groups",
     "mark_postmortem_published",
     "public_components",
     "public_incident_for",
@@ -54,4 +63,5 @@ __all__ = [
     "set_component_statuses",
     "snapshot",
     "template_bodies",
+    "update_group",
 ]

@@ -62,9 +62,11 @@ def _overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> floa
     return max(0.0, (min(a[1], b[1]) - max(a[0], b[0])).total_seconds())
 
 
-def compute_days(session: Session, service_id: int, first: date, last: date, now: datetime) -> list[DaySeconds]:
-    """Seconds per state for each day in [first, last], from history; time after `now` counts as no data."""
-    begin, end = _start(first), _start(last) + DAY
+History = tuple[tuple[tuple[datetime, datetime, str], ...], tuple[tuple[datetime, datetime], ...]]
+
+
+def _history(session: Session, service_id: int, begin: datetime, end: datetime, now: datetime) -> History:
+    """Status segments (from, to, status) and merged maintenance spans within [begin, end), cut at `now`."""
     before = session.scalar(
         select(ComponentStatusChange)
         .where(ComponentStatusChange.service_id == service_id, ComponentStatusChange.at < begin)
@@ -96,6 +98,11 @@ def compute_days(session: Session, service_id: int, first: date, last: date, now
         .where(MaintenanceWindow.cancelled_at.is_(None))
     )
     maintenance = _merge([(w.starts_at, min(w.effective_end, max(now, begin))) for w in windows])
+    return tuple(segments), tuple(maintenance)
+
+
+def _tally(history: History, first: date, last: date) -> list[DaySeconds]:
+    segments, maintenance = history
     days = []
     day = first
     while day <= last:
@@ -104,7 +111,7 @@ def compute_days(session: Session, service_id: int, first: date, last: date, now
         in_maintenance = sum(_overlap(span, m) for m in maintenance)
         seconds["maintenance"] = round(in_maintenance)
         for start, stop, status in segments:
-            if stop <= start:
+            if stop <= span[0] or start >= span[1] or stop <= start:
                 continue
             piece = (max(start, span[0]), min(stop, span[1]))
             total = _overlap(span, piece)
@@ -117,6 +124,11 @@ def compute_days(session: Session, service_id: int, first: date, last: date, now
         days.append(DaySeconds(day=day, seconds=seconds))
         day += DAY
     return days
+
+
+def compute_days(session: Session, service_id: int, first: date, last: date, now: datetime) -> list[DaySeconds]:
+    """Seconds per state for each day in [first, last], from history; time after `now` counts as no data."""
+    return _tally(_history(session, service_id, _start(first), _start(last) + DAY, now), first, last)
 
 
 def record_day(ctx: Ctx, day: date) -> int:
@@ -137,27 +149,44 @@ def record_day(ctx: Ctx, day: date) -> int:
     return written
 
 
+_PAST: dict[tuple[object, ...], list[DaySeconds]] = {}  # finished days, keyed by everything they depend on
+_PAST_LIMIT = 512
+
+
 def bars(session: Session, service_id: int, now: datetime, days: int = BAR_DAYS) -> list[DaySeconds]:
-    """The last `days` UTC days for one component, oldest first: stored totals where kept, else computed."""
+    """The last `days` UTC days for one component, oldest first: stored totals where kept, else computed.
+
+    Finished days only change when their history does, so their tally is remembered under a key made of that
+    history (and the stored totals); a page render then tallies only today. A status page re-rendered each
+    minute no longer recounts 90 days of every component each time.
+    """
     last = now.astimezone(UTC).date()
     first = last - timedelta(days=days - 1)
-    computed = compute_days(session, service_id, first, last, now)
+    today = _start(last)
+    history = _history(session, service_id, _start(first), today + DAY, now)
     stored = {
-        row.day: row
+        row.day: {k: int(getattr(row, k)) for k in (*SETTABLE_STATUSES, "maintenance", "no_data")}
         for row in session.scalars(
             select(DailyUptime).where(DailyUptime.service_id == service_id, DailyUptime.day >= first)
         )
+        if row.day < last
     }
-    result = []
-    for entry in computed:
-        row = stored.get(entry.day)
-        if row is not None and entry.day < last:
-            entry = DaySeconds(
-                day=entry.day,
-                seconds={k: int(getattr(row, k)) for k in (*SETTABLE_STATUSES, "maintenance", "no_data")},
-            )
-        result.append(entry)
-    return result
+    # Finished days see the history only up to midnight; cutting it there makes the key independent of `now`.
+    past_history: History = (
+        tuple((start, min(stop, today), status) for start, stop, status in history[0] if start < today),
+        tuple((start, min(stop, today)) for start, stop in history[1] if start < today),
+    )
+    key = (service_id, first, last, past_history, tuple(sorted((d, tuple(v.items())) for d, v in stored.items())))
+    past = _PAST.get(key)
+    if past is None:
+        past = [
+            DaySeconds(day=entry.day, seconds=stored[entry.day]) if entry.day in stored else entry
+            for entry in _tally(past_history, first, last - DAY)
+        ]
+        if len(_PAST) >= _PAST_LIMIT:
+            _PAST.clear()
+        _PAST[key] = past
+    return [*past, *_tally(history, last, last)]
 
 
 def overall_uptime(days: list[DaySeconds]) -> float | None:

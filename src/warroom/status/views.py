@@ -14,7 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from warroom.errors import Invalid, NotFound
 from warroom.lib.schema import MAX_ID
 from warroom.status import render as pages
-from warroom.status.cache import Entry, cache_for
+from warroom.status.cache import SECURITY_HEADERS, Entry, cache_for
+from warroom.status.fastlane import JSON_DOCUMENTS
 from warroom.status.feeds import atom, rss
 from warroom.status.public import Snapshot, json_documents, page_settings, snapshot
 from warroom.status.views_admin import router as admin_router
@@ -25,26 +26,8 @@ router = APIRouter()
 router.include_router(admin_router)
 router.include_router(publish_router)
 
-JSON_DOCUMENTS = (
-    "summary.json",
-    "status.json",
-    "components.json",
-    "incidents.json",
-    "incidents/unresolved.json",
-    "scheduled-maintenances.json",
-    "scheduled-maintenances/upcoming.json",
-    "scheduled-maintenances/active.json",
-)
 ASSET_TYPES = {"status.css": "text/css; charset=utf-8", "status.js": "text/javascript; charset=utf-8"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-# Public pages load nothing from elsewhere but a logo; no framing, no inline script.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' https: data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
 
 
 async def _cached(
@@ -54,19 +37,24 @@ async def _cached(
     cache = cache_for(app.state)
     now = app.state.clock.now()
 
-    def fetch() -> Entry:
-        return cache.get(
-            key, open_session=lambda: app.state.db.session(readonly=True), now=now, media_type=media_type, build=build
-        )
+    def open_session() -> Session:
+        return app.state.db.session(readonly=True)  # type: ignore[no-any-return]
 
-    # A hit is answered on the event loop; only a miss or the once-a-second generation check needs a thread.
-    entry = cache.peek(key, now)
+    def fetch() -> Entry:
+        return cache.get(key, open_session=open_session, now=now, media_type=media_type, build=build)
+
+    # A hit is answered on the event loop; only a miss or the once-a-second generation poll needs a thread,
+    # and while one request polls the others keep serving the entry they have.
+    entry, poll_due = cache.peek(key, now)
     if entry is None:
         entry = await run_in_threadpool(fetch)
-    headers = {**SECURITY_HEADERS, "ETag": entry.etag, "Last-Modified": entry.last_modified}
-    headers["Cache-Control"] = "public, max-age=5"
-    if media_type.startswith("application/json") or "xml" in media_type:
-        headers["Access-Control-Allow-Origin"] = "*"
+    elif poll_due and cache.try_poll():
+        try:
+            entry = await run_in_threadpool(fetch)
+        finally:
+            cache.release_poll()
+        cache.prerender_next_minute(key, open_session=open_session, now=now, media_type=media_type, build=build)
+    headers = entry.headers
     if request.headers.get("if-none-match") == entry.etag:
         return Response(status_code=304, headers=headers)
     return Response(entry.body, media_type=entry.media_type, headers=headers)

@@ -1,32 +1,118 @@
-"""Staff pages for the status page: branding settings and update templates (admins)."""
+"""Staff pages for the status page: branding, update templates, component groups and order (admins)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from warroom.errors import Invalid
+from warroom.context import Ctx
+from warroom.errors import AppError, Invalid
+from warroom.lib.schema import MAX_ID
 from warroom.status import service
 from warroom.status.models import UPDATE_STATUSES
 from warroom.status.public import page_settings
 from warroom.web import UiAdmin, render
 
 router = APIRouter()
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Position = Annotated[str, Form(max_length=12)]
+
+
+def _page(
+    request: Request, ctx: Ctx, *, status_code: int = 200, error: str | None = None, field: str | None = None
+) -> Response:
+    return render(
+        request,
+        "status/admin.html",
+        status_code=status_code,
+        page=page_settings(ctx.session),
+        templates=service.template_bodies(ctx.session),
+        statuses=UPDATE_STATUSES,
+        groups=service.list_groups(ctx.session),
+        layout=service.layout(ctx.session),
+        error=error,
+        field=field,
+        saved=None if error else request.query_params.get("saved"),
+    )
 
 
 @router.get("/admin/status", response_class=HTMLResponse)
 def settings_page(request: Request, ctx: UiAdmin) -> Response:
-    page = page_settings(ctx.session)
-    return render(
-        request,
-        "status/admin.html",
-        page=page,
-        templates=service.template_bodies(ctx.session),
-        statuses=UPDATE_STATUSES,
-        error=None,
-        field=None,
-        saved=request.query_params.get("saved"),
-    )
+    return _page(request, ctx)
+
+
+def _number(raw: str) -> int:
+    raw = raw.strip() or "0"
+    if not raw.isdigit():
+        raise Invalid("a position is a whole number from 0 (lower shows first)", {"field": "position"})
+    return int(raw)
+
+
+def _failed(request: Request, ctx: Ctx, exc: AppError, where: str | None) -> Response:
+    ctx.session.rollback()
+    return _page(request, ctx, status_code=exc.status_code, error=exc.message, field=where)
+
+
+@router.post("/admin/status/groups", response_class=HTMLResponse)
+def add_group(
+    request: Request,
+    ctx: UiAdmin,
+    name: Annotated[str, Form(max_length=300)] = "",
+    position: Position = "",
+) -> Response:
+    try:
+        service.create_group(ctx, name=name, position=_number(position))
+    except AppError as exc:
+        return _failed(request, ctx, exc, "groups")
+    return RedirectResponse("/admin/status?saved=groups#groups", status_code=303)
+
+
+@router.post("/admin/status/groups/{group_id}", response_class=HTMLResponse)
+def save_group(
+    request: Request,
+    ctx: UiAdmin,
+    group_id: ItemId,
+    name: Annotated[str, Form(max_length=300)] = "",
+    position: Position = "",
+) -> Response:
+    try:
+        service.update_group(ctx, group_id, name=name, position=_number(position))
+    except AppError as exc:
+        return _failed(request, ctx, exc, "groups")
+    return RedirectResponse("/admin/status?saved=groups#groups", status_code=303)
+
+
+@router.post("/admin/status/groups/{group_id}/delete")
+def remove_group(ctx: UiAdmin, group_id: ItemId) -> Response:
+    service.delete_group(ctx, group_id)
+    return RedirectResponse("/admin/status?saved=groups#groups", status_code=303)
+
+
+@router.post("/admin/status/components/{service_id}", response_class=HTMLResponse)
+def save_component(
+    request: Request,
+    ctx: UiAdmin,
+    service_id: ItemId,
+    group_id: Annotated[str, Form(max_length=12)] = "",
+    position: Position = "",
+    show_description: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    try:
+        group = group_id.strip()
+        if group and (not group.isdigit() or not 1 <= int(group) <= MAX_ID):
+            raise Invalid("pick the group from the list", {"field": "group_id"})
+        service.configure_component(
+            ctx,
+            service_id,
+            group_id=int(group) if group else None,
+            position=_number(position),
+            show_description=show_description == "on",
+        )
+    except AppError as exc:
+        return _failed(request, ctx, exc, "components")
+    return RedirectResponse("/admin/status?saved=components#components", status_code=303)
 
 
 def _links(raw: str) -> list[tuple[str, str]]:
@@ -55,18 +141,7 @@ async def save_settings(request: Request, ctx: UiAdmin) -> Response:
             preview_exercises=form.get("preview_exercises") == "on",
         )
     except Invalid as exc:
-        ctx.session.rollback()
-        return render(
-            request,
-            "status/admin.html",
-            status_code=422,
-            page=page_settings(ctx.session),
-            templates=service.template_bodies(ctx.session),
-            statuses=UPDATE_STATUSES,
-            error=exc.message,
-            field=(exc.detail or {}).get("field"),
-            saved=None,
-        )
+        return _failed(request, ctx, exc, (exc.detail or {}).get("field"))
     return RedirectResponse("/admin/status?saved=settings", status_code=303)
 
 
@@ -79,16 +154,5 @@ async def save_templates(request: Request, ctx: UiAdmin) -> Response:
             if isinstance(body, str):
                 service.save_template(ctx, status=status, body=body[:6000])
     except Invalid as exc:
-        ctx.session.rollback()
-        return render(
-            request,
-            "status/admin.html",
-            status_code=422,
-            page=page_settings(ctx.session),
-            templates=service.template_bodies(ctx.session),
-            statuses=UPDATE_STATUSES,
-            error=exc.message,
-            field="templates",
-            saved=None,
-        )
+        return _failed(request, ctx, exc, "templates")
     return RedirectResponse("/admin/status?saved=templates", status_code=303)
