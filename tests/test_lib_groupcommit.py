@@ -86,3 +86,18 @@ def test_too_much_waiting_is_refused_at_once(db):
     gate.set()
     assert first.result(10) == 0 and [f.result(10) for f in queued] == [0, 0, 0]
     committer.stop()
+
+
+def test_an_idle_writer_thread_ends_and_the_next_write_starts_another(db):
+    import time
+
+    committer: GroupCommitter[str, int] = GroupCommitter(db, add_teams, idle_seconds=0.05)
+    assert committer.write("first") > 0
+    deadline = time.monotonic() + 5
+    while committer._thread is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert committer._thread is None  # no thread is left behind by an app that stopped writing
+
+    assert committer.write("second") > 0
+    assert team_count(db) == 2
+    committer.stop()

@@ -1,31 +1,36 @@
 """Intake HTTP routes: each authenticates with its integration key and answers in its own format.
 
 They sit outside /api/v1 (no user auth, unknown fields ignored) and out of the OpenAPI schema. Each request:
-bounded read (413 over 512 KB) → light parse in a worker thread → one short transaction → 2xx after commit.
-Overload answers 503 with Retry-After (Alertmanager retries 5xx but drops 4xx, 429 included).
+bounded read (413 over 512 KB) → light parse (on the event loop when small) → the intake writer applies it in
+a SAVEPOINT of its next transaction, shared with whatever else arrived meanwhile (group commit) → 2xx after
+that commit. Overload answers 503 with Retry-After (Alertmanager retries 5xx but drops 4xx, 429 included).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from warroom.context import Ctx
-from warroom.db import Database
 from warroom.errors import AppError
 from warroom.intake import service
 from warroom.intake.formats import BadPayload, load_json, parse_alertmanager, parse_prometheus
 from warroom.intake.formats_pd import parse_change, parse_events_v1, parse_events_v2, parse_generic
 from warroom.intake.models import Integration
+from warroom.lib.clock import Clock
+from warroom.lib.groupcommit import GroupCommitter, Overloaded
+from warroom.settings import Settings
 
 log = logging.getLogger("warroom.intake")
 router = APIRouter(include_in_schema=False, tags=["intake"])
@@ -89,10 +94,60 @@ async def _read_body(request: Request) -> bytes:
 
 
 Work = Callable[[Ctx, Integration], Response]
+INLINE_PARSE = 16 * 1024  # smaller bodies parse on the event loop: cheaper than a hop to a worker thread
+WRITE_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One parsed request waiting for the intake writer."""
+
+    key: str
+    work: Work
+    clock: Clock
+    settings: Settings
+
+
+def _apply(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
+    """The writer's batch: each delivery in its own SAVEPOINT, so a refused one leaves the others committed."""
+    results: list[Response | Exception] = []
+    for delivery in deliveries:
+        try:
+            with session.begin_nested():
+                ctx = Ctx(session=session, clock=delivery.clock, settings=delivery.settings)
+                ctx.source = "integration"
+                integration = service.by_key(session, delivery.key)
+                if integration is None:
+                    raise UnknownKey
+                results.append(delivery.work(ctx, integration))
+        except OperationalError:
+            raise  # busy or gone: the whole batch fails and each item is retried alone, then answered 503
+        except (UnknownKey, AppError, ValueError, DBAPIError) as error:
+            results.append(error)
+    return results
+
+
+def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]:
+    """The app's intake writer (one per process): concurrent deliveries share one commit."""
+    writer = getattr(app_state, "intake_writer", None)
+    if writer is None:
+        with _writer_lock:
+            writer = getattr(app_state, "intake_writer", None)
+            if writer is None:
+                writer = GroupCommitter(app_state.db, _apply, name="intake-writer", max_batch=64, max_pending=2_000)
+                app_state.intake_writer = writer
+    return writer
+
+
+_writer_lock = threading.Lock()
 
 
 async def _handle(request: Request, fmt: Format, build: Callable[[bytes], tuple[str, Work]]) -> Response:
-    """Read, parse and apply one delivery; `build` parses the body into (key, work in the transaction)."""
+    """Read, parse and apply one delivery; `build` parses the body into (key, work in the transaction).
+
+    The work joins the intake writer's next transaction (group commit); the answer goes out after that
+    transaction commits, so a 2xx still means the alert is stored.
+    """
     try:
         body = await _read_body(request)
     except TooLarge:
@@ -100,7 +155,28 @@ async def _handle(request: Request, fmt: Format, build: Callable[[bytes], tuple[
     if not _in_flight.acquire(blocking=False):
         return _overloaded(fmt)
     try:
-        return await run_in_threadpool(_process, request, fmt, build, body)
+        if len(body) <= INLINE_PARSE:
+            parsed = _parse(fmt, build, body)
+        else:
+            parsed = await run_in_threadpool(_parse, fmt, build, body)
+        if isinstance(parsed, Response):
+            return parsed
+        key, work = parsed
+        state = request.app.state
+        delivery = Delivery(key=key, work=work, clock=state.clock, settings=state.settings)
+        try:
+            future = writer_for(state).submit(delivery)
+        except Overloaded:
+            return _overloaded(fmt)
+        try:
+            result = await asyncio.wait_for(asyncio.wrap_future(future), WRITE_TIMEOUT)
+        except OperationalError:
+            log.warning("intake: database busy, answering 503", exc_info=True)
+            return _overloaded(fmt)
+        except TimeoutError:
+            log.warning("intake: no commit within %s s, answering 503", WRITE_TIMEOUT)
+            return _overloaded(fmt)
+        return _answer(fmt, result)  # committed: only now may the sender forget the alert
     finally:
         _in_flight.release()
 
@@ -111,38 +187,29 @@ def _overloaded(fmt: Format) -> Response:
     return response
 
 
-def _process(request: Request, fmt: Format, build: Callable[[bytes], tuple[str, Work]], body: bytes) -> Response:
+def _parse(fmt: Format, build: Callable[[bytes], tuple[str, Work]], body: bytes) -> tuple[str, Work] | Response:
     try:
-        key, work = build(body)
+        return build(body)
     except BadPayload as error:
         message = "Event object is invalid" if fmt is PAGERDUTY else f"invalid {fmt.name} payload: {error}"
         return fmt.error(400, message, error.errors)
     except (RecursionError, ValueError, TypeError):
         return fmt.error(400, "the body could not be read as this format (too deeply nested or malformed)", [])
-    db: Database = request.app.state.db
-    try:
-        with db.transaction() as session:
-            ctx = Ctx(session=session, clock=request.app.state.clock, settings=request.app.state.settings)
-            ctx.source = "integration"
-            integration = service.by_key(session, key)
-            if integration is None:
-                raise UnknownKey
-            response = work(ctx, integration)
-        return response  # committed: only now may the sender forget the alert
-    except UnknownKey:
+
+
+def _answer(fmt: Format, result: Response | Exception) -> Response:
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, UnknownKey):
         return fmt.error(404, UNKNOWN_KEY, [])
-    except AppError as error:
-        return fmt.error(400, error.message, [])
-    except OperationalError:
-        log.warning("intake: database busy, answering 503", exc_info=True)
-        return _overloaded(fmt)
-    except ValueError:
+    if isinstance(result, AppError):
+        return fmt.error(400, result.message, [])
+    if isinstance(result, ValueError):
         # Lone surrogates and the like: valid JSON escapes that no database can store as text.
         return fmt.error(400, "the payload contains text that is not valid Unicode; fix its encoding", [])
-    except DBAPIError as error:
-        # A value the database refused (it passed the parser): the sender must fix it, retrying cannot help.
-        log.warning("intake: database refused a delivery: %s", error)
-        return fmt.error(400, "the database refused a value in this payload; check its text for odd characters", [])
+    # A value the database refused (it passed the parser): the sender must fix it, retrying cannot help.
+    log.warning("intake: database refused a delivery: %s", result)
+    return fmt.error(400, "the database refused a value in this payload; check its text for odd characters", [])
 
 
 # ---------------------------------------------------------------- routes

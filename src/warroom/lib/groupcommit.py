@@ -50,12 +50,14 @@ class GroupCommitter(Generic[T, R]):
         name: str = "group-commit",
         max_batch: int = 256,
         max_pending: int = 5_000,
+        idle_seconds: float = 5.0,
     ) -> None:
         self.db = db
         self.apply = apply
         self.name = name
         self.max_batch = max_batch
         self.max_pending = max_pending
+        self.idle_seconds = idle_seconds  # an idle writer thread ends; the next submit starts one
         self._queue: queue.Queue[_Pending[T, R] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -66,9 +68,9 @@ class GroupCommitter(Generic[T, R]):
         """Queue one item; the future completes after the transaction holding it has committed."""
         if self._queue.qsize() >= self.max_pending:
             raise Overloaded(f"{self._queue.qsize()} writes are already waiting")
-        self._ensure_started()
         future: Future[R] = Future()
         self._queue.put(_Pending(item, future))
+        self._ensure_started()  # after the put: a writer that just went idle cannot strand this item
         return future
 
     def write(self, item: T, timeout: float = 30.0) -> R:
@@ -76,24 +78,37 @@ class GroupCommitter(Generic[T, R]):
         return self.submit(item).result(timeout)
 
     def _ensure_started(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish what is queued, then stop the writer thread."""
-        if self._thread is not None:
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
             self._queue.put(None)
-            self._thread.join(timeout)
-            self._thread = None
+            thread.join(timeout)
+
+    def _next(self) -> _Pending[T, R] | None:
+        """The next item, or None when stopped or idle for `idle_seconds` (the thread then ends)."""
+        while True:
+            try:
+                return self._queue.get(timeout=self.idle_seconds)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():
+                        self._thread = None  # submit starts a new writer for its next item
+                        return None
 
     def _run(self) -> None:
         while True:
-            first = self._queue.get()
+            first = self._next()
             if first is None:
+                with self._lock:
+                    if self._thread is threading.current_thread():
+                        self._thread = None
                 return
             batch = [first]
             stop = False
@@ -108,6 +123,9 @@ class GroupCommitter(Generic[T, R]):
                 batch.append(nxt)
             self._commit(batch)
             if stop:
+                with self._lock:
+                    if self._thread is threading.current_thread():
+                        self._thread = None
                 return
 
     def _commit(self, batch: list[_Pending[T, R]]) -> None:

@@ -1,0 +1,90 @@
+"""Intake group commit: concurrent deliveries share the writer's transaction; each is answered after it commits."""
+
+from __future__ import annotations
+
+import threading
+
+from test_intake_support import integration, make_service, path_of
+from warroom.intake import receivers
+
+
+def generic(title: str, dedup: str) -> dict[str, str]:
+    return {"title": title, "state": "firing", "severity": "critical", "dedup_key": dedup}
+
+
+def test_deliveries_that_arrive_while_the_writer_commits_share_its_next_transaction(
+    client, app, alice_api, make_ctx, monkeypatch
+):
+    url = path_of(integration(alice_api, make_service(make_ctx), "generic")["url"])
+    first_batch_started = threading.Event()
+    release = threading.Event()
+    real_apply = receivers._apply
+    sizes: list[int] = []
+
+    def held_apply(session, deliveries):  # type: ignore[no-untyped-def]
+        sizes.append(len(deliveries))
+        if len(sizes) == 1:
+            first_batch_started.set()
+            assert release.wait(timeout=20)  # hold the first transaction open while the others queue
+        return real_apply(session, deliveries)
+
+    monkeypatch.setattr(receivers, "_apply", held_apply)
+    writer = receivers.writer_for(app.state)
+    writer.apply = held_apply
+    answers: dict[int, int] = {}
+
+    def post(n: int) -> None:
+        answers[n] = client.post(url, json=generic(f"disk {n}", f"d{n}")).status_code
+
+    first = threading.Thread(target=post, args=(0,))
+    first.start()
+    assert first_batch_started.wait(timeout=20)
+    others = [threading.Thread(target=post, args=(n,)) for n in range(1, 9)]
+    for thread in others:
+        thread.start()
+    for _ in range(400):  # until all eight wait in the writer's queue (bounded: 400 x 10 ms)
+        if writer._queue.qsize() == 8:
+            break
+        threading.Event().wait(0.01)
+    assert answers == {}  # nobody is answered before their transaction commits
+    release.set()
+    for thread in [first, *others]:
+        thread.join(timeout=30)
+
+    assert answers == {n: 202 for n in range(9)}
+    assert sizes == [1, 8]  # the eight waiting deliveries committed together
+    alerts = alice_api.get("/api/v1/alerts", params={"limit": 50}).json()
+    assert sorted(a["title"] for a in alerts["items"]) == sorted(f"disk {n}" for n in range(9))
+
+
+def test_a_refused_delivery_in_a_batch_leaves_the_others_stored(app, make_ctx, alice_api, db):
+    from starlette.responses import Response
+
+    service_id = make_service(make_ctx)
+    key = integration(alice_api, service_id, "generic")["key"]
+    state = app.state
+
+    def work_for(title: str):  # type: ignore[no-untyped-def]
+        from warroom.intake import service as intake
+        from warroom.intake.formats_pd import parse_generic
+
+        def work(ctx, found):  # type: ignore[no-untyped-def]
+            if title == "refused":
+                raise ValueError("not storable")
+            intake.ingest(ctx, found, [parse_generic({"title": title, "state": "firing", "dedup_key": title})])
+            return Response(status_code=202)
+
+        return work
+
+    batch = [
+        receivers.Delivery(key=key, work=work_for("one"), clock=state.clock, settings=state.settings),
+        receivers.Delivery(key="not-a-key", work=work_for("lost"), clock=state.clock, settings=state.settings),
+        receivers.Delivery(key=key, work=work_for("refused"), clock=state.clock, settings=state.settings),
+        receivers.Delivery(key=key, work=work_for("two"), clock=state.clock, settings=state.settings),
+    ]
+    with db.transaction() as session:
+        results = receivers._apply(session, batch)
+
+    assert [type(r).__name__ for r in results] == ["Response", "UnknownKey", "ValueError", "Response"]
+    titles = sorted(a["title"] for a in alice_api.get("/api/v1/alerts").json()["items"])
+    assert titles == ["one", "two"]
