@@ -42,6 +42,7 @@ class Settings:
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from: str | None = None
+    status_export_dir: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # Each entry: env name, attribute, parser, one-line help. `warroom config` and the docs use it.
@@ -177,4 +178,5 @@ VARIABLES: tuple[tuple[str, str, Any, str], ...] = (
     ("WARROOM_TWILIO_ACCOUNT_SID", "twilio_account_sid", str, "SMS/voice account SID; SMS and voice are off unset"),
     ("WARROOM_TWILIO_AUTH_TOKEN", "twilio_auth_token", str, "SMS/voice auth token"),
     ("WARROOM_TWILIO_FROM", "twilio_from", str, "Phone number SMS and calls come from (E.164)"),
+    ("WARROOM_STATUS_EXPORT_DIR", "status_export_dir", str, "Re-export the static status site here after each publish"),
 )

@@ -1,4 +1,4 @@
-"""Comms JSON API under /api/v1: stakeholder subscriptions, bridges, cadence, status subscribers."""
+"""Comms JSON API under /api/v1: stakeholder subscriptions and webhooks, bridges, cadence, status subscribers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from warroom.comms import schemas
 from warroom.comms import service as comms
-from warroom.comms.models import StakeholderSubscription, StatusSubscriber
+from warroom.comms.models import StakeholderSubscription, StakeholderWebhook, StatusSubscriber
 from warroom.context import Ctx
 from warroom.errors import NotFound
 from warroom.incidents import service as incidents
@@ -61,6 +61,45 @@ def create_stakeholder_subscription(ctx: ApiViewer, body: schemas.StakeholderSub
 @router.delete("/stakeholder-subscriptions/{subscription_id}", status_code=204)
 def delete_stakeholder_subscription(ctx: ApiViewer, subscription_id: ItemId) -> Response:
     comms.unsubscribe_stakeholder(ctx, subscription_id)
+    return Response(status_code=204)
+
+
+def _webhook(ctx: Ctx, row: StakeholderWebhook) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "host": comms.stakeholder_webhook_host(row),
+        "description": row.description,
+        "scope": row.scope,
+        "service_id": row.service_id,
+        "function_id": row.function_id,
+        "severity": row.severity,
+        "include_private": row.include_private,
+        "summary": comms.describe_stakeholder_webhook(ctx, row),
+        "created_at": row.created_at,
+    }
+
+
+@router.get("/stakeholder-webhooks", response_model=schemas.StakeholderWebhookList)
+def list_stakeholder_webhooks(ctx: ApiAdmin) -> Any:
+    items = [_webhook(ctx, r) for r in comms.list_stakeholder_webhooks(ctx)]
+    return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+
+
+@router.post("/stakeholder-webhooks", status_code=201, response_model=schemas.StakeholderWebhookCreated)
+def create_stakeholder_webhook(ctx: ApiAdmin, body: schemas.StakeholderWebhookCreate) -> Any:
+    row = comms.add_stakeholder_webhook(ctx, **body.model_dump())
+    return {**_webhook(ctx, row), "secret": row.secret}
+
+
+@router.get("/stakeholder-webhooks/{webhook_id}", response_model=schemas.StakeholderWebhookOut)
+def get_stakeholder_webhook(ctx: ApiAdmin, webhook_id: ItemId) -> Any:
+    return _webhook(ctx, comms.get_stakeholder_webhook(ctx, webhook_id))
+
+
+@router.delete("/stakeholder-webhooks/{webhook_id}", status_code=204)
+def delete_stakeholder_webhook(ctx: ApiAdmin, webhook_id: ItemId) -> Response:
+    comms.remove_stakeholder_webhook(ctx, webhook_id)
     return Response(status_code=204)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from warroom.comms import cadence, fanout, stakeholders
+from warroom.comms import cadence, fanout, stakeholder_hooks, stakeholders
 from warroom.context import Ctx
 from warroom.incidents.models import Incident
 from warroom.jobs import service as jobs
@@ -39,7 +39,9 @@ def stakeholder_notice(ctx: Ctx, payload: dict[str, Any]) -> None:
         raise PermanentFailure(f"no stakeholder notice for topic {topic!r}")
     if reason == "status_changed" and payload.get("to") == "resolved":
         return  # incident.resolved sends the resolve notice; one mail per change is enough
-    stakeholders.send_notices(ctx, _int(payload, "incident_id"), reason=reason, event_id=_int(payload, "event_id"))
+    incident_id, event_id = _int(payload, "incident_id"), _int(payload, "event_id")
+    stakeholders.send_notices(ctx, incident_id, reason=reason, event_id=event_id)
+    stakeholder_hooks.send_notices(ctx, incident_id, reason=reason, event_id=event_id)
 
 
 @job(CADENCE_JOB)

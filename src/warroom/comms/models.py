@@ -1,10 +1,10 @@
-"""Comms tables: stakeholder subscriptions, bridges, public subscribers, and the update cadence record."""
+"""Comms tables: stakeholder subscriptions and webhooks, bridges, public subscribers, and the update cadence record."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warroom.db import Base, JSONType, UTCDateTime
@@ -121,3 +121,29 @@ class CadenceInterval(Base):
     # When the update that closed it was published (or the incident resolved).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     update_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+STAKEHOLDER_WEBHOOK_KINDS = ("webhook", "slack")
+
+
+class StakeholderWebhook(Base):
+    """A signed webhook or a Slack-format incoming webhook that hears about incidents matching a scope."""
+
+    __tablename__ = "stakeholder_webhooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    # Needed in clear to sign each delivery; shown once at creation, never again.
+    secret: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(20))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), nullable=True)
+    function_id: Mapped[int | None] = mapped_column(
+        ForeignKey("business_functions.id", ondelete="CASCADE"), nullable=True
+    )
+    severity: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # Private incidents stay inside Warroom unless an admin opts this target in.
+    include_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -41,6 +41,42 @@ class StakeholderSubscriptionList(Response):
     offset: int
 
 
+class StakeholderWebhookCreate(Request):
+    kind: Literal["webhook", "slack"] = Field(description="webhook: signed JSON; slack: Slack incoming-webhook format")
+    url: str = Field(min_length=1, max_length=2000, description="http:// or https:// receiver URL")
+    description: str = Field(default="", max_length=200)
+    scope: Literal["all", "service", "business_function", "severity"]
+    service_id: Id | None = None
+    function_id: Id | None = None
+    severity: Severity | None = None
+    include_private: bool = Field(default=False, description="also send private incidents (they leave Warroom)")
+
+
+class StakeholderWebhookOut(Response):
+    id: int
+    kind: str
+    host: str = Field(description="the receiver's host; the URL itself is not shown again (a Slack URL is a secret)")
+    description: str
+    scope: str
+    service_id: int | None
+    function_id: int | None
+    severity: str | None
+    include_private: bool
+    summary: str
+    created_at: datetime
+
+
+class StakeholderWebhookCreated(StakeholderWebhookOut):
+    secret: str = Field(description="HMAC-SHA256 signing secret for X-Warroom-Signature; shown only this once")
+
+
+class StakeholderWebhookList(Response):
+    items: list[StakeholderWebhookOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class BridgeSet(Request):
     url: str = Field(min_length=1, max_length=2000, description="http:// or https:// conference or chat link")
     label: str = Field(default="", max_length=200)

@@ -22,6 +22,12 @@ from warroom.comms.fanout import (
     unsubscribe_headers,
     update_message,
 )
+from warroom.comms.stakeholder_hooks import add_webhook as add_stakeholder_webhook
+from warroom.comms.stakeholder_hooks import describe as describe_stakeholder_webhook
+from warroom.comms.stakeholder_hooks import get_webhook as get_stakeholder_webhook
+from warroom.comms.stakeholder_hooks import host as stakeholder_webhook_host
+from warroom.comms.stakeholder_hooks import list_webhooks as list_stakeholder_webhooks
+from warroom.comms.stakeholder_hooks import remove_webhook as remove_stakeholder_webhook
 from warroom.comms.stakeholders import describe as describe_subscription
 from warroom.comms.stakeholders import list_subscriptions, send_notices
 from warroom.comms.stakeholders import subscribe as subscribe_stakeholder
@@ -49,17 +55,21 @@ from warroom.comms.subscribers import (
 __all__ = [
     "PublicMessage",
     "RateLimited",
+    "add_stakeholder_webhook",
     "cadence_for",
     "cadence_settings",
     "cadence_summary",
     "check_rate",
     "confirm",
     "counts",
+    "describe_stakeholder_webhook",
     "describe_subscription",
     "get_bridge",
+    "get_stakeholder_webhook",
     "get_subscriber",
     "hard_failures",
     "intervals",
+    "list_stakeholder_webhooks",
     "list_subscribers",
     "list_subscriptions",
     "maintenance_message",
@@ -73,11 +83,13 @@ __all__ = [
     "remind",
     "remove_bridge",
     "remove_by_email",
+    "remove_stakeholder_webhook",
     "remove_subscriber",
     "send_notices",
     "send_to_subscribers",
     "set_bridge",
     "set_cadence",
+    "stakeholder_webhook_host",
     "subscribe_email",
     "subscribe_stakeholder",
     "subscribe_webhook",

@@ -8,7 +8,7 @@ from warroom.auth import service as auth_service
 from warroom.auth.models import User
 from warroom.catalog.models import BusinessFunction, Service, Team, business_function_services, team_members
 from warroom.comms.bridge import get_bridge
-from warroom.comms.models import STAKEHOLDER_SCOPES, StakeholderSubscription
+from warroom.comms.models import STAKEHOLDER_SCOPES, StakeholderSubscription, StakeholderWebhook
 from warroom.context import Ctx
 from warroom.errors import Conflict, Forbidden, Invalid, NotFound
 from warroom.incidents import service as incidents
@@ -28,7 +28,7 @@ def _is_admin(ctx: Ctx) -> bool:
     return ctx.actor.user_id is None or auth_service.role_rank(ctx.actor.role) >= auth_service.role_rank("admin")
 
 
-def _target_check(ctx: Ctx, scope: str, service_id: int | None, function_id: int | None, severity: str | None) -> None:
+def target_check(ctx: Ctx, scope: str, service_id: int | None, function_id: int | None, severity: str | None) -> None:
     if scope not in STAKEHOLDER_SCOPES:
         raise Invalid(f"unknown scope {scope!r}; use one of {', '.join(STAKEHOLDER_SCOPES)}", {"field": "scope"})
     given = {"service": service_id, "business_function": function_id, "severity": severity}
@@ -55,7 +55,7 @@ def subscribe(
     team_id: int | None = None,
 ) -> StakeholderSubscription:
     """Subscribe the actor (or, for admins, a team) to incidents in a scope."""
-    _target_check(ctx, scope, service_id, function_id, severity)
+    target_check(ctx, scope, service_id, function_id, severity)
     if team_id is not None:
         if not _is_admin(ctx):
             raise Forbidden("subscribing a whole team needs the admin role; subscribe yourself instead")
@@ -123,6 +123,11 @@ def unsubscribe(ctx: Ctx, subscription_id: int) -> None:
 
 def describe(ctx: Ctx, subscription: StakeholderSubscription) -> str:
     """One line for lists: "SEV1 incidents", "incidents affecting wms"."""
+    return describe_scope(ctx, subscription)
+
+
+def describe_scope(ctx: Ctx, subscription: StakeholderSubscription | StakeholderWebhook) -> str:
+    """The scope of a subscription or a stakeholder webhook in words."""
     if subscription.scope == "all":
         return "every incident"
     if subscription.scope == "severity":

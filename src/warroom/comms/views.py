@@ -65,9 +65,18 @@ def delete_bridge(ctx: UiResponder, incident_id: ItemId) -> Response:
 
 
 def _subscriptions_page(
-    request: Request, ctx: Ctx, *, status_code: int = 200, error: str | None = None, notice: str | None = None
+    request: Request,
+    ctx: Ctx,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    notice: str | None = None,
+    hook_error: str | None = None,
+    new_hook: Any = None,
 ) -> Response:
     rows = comms.list_subscriptions(ctx)
+    is_admin = ctx.actor.role in ("admin", "owner")
+    hooks = comms.list_stakeholder_webhooks(ctx) if is_admin else []
     return render(
         request,
         "comms/subscriptions.html",
@@ -76,9 +85,12 @@ def _subscriptions_page(
         services=list(ctx.session.scalars(select(Service).order_by(Service.name))),
         functions=list(ctx.session.scalars(select(BusinessFunction).order_by(BusinessFunction.name))),
         teams=list(ctx.session.scalars(select(Team).order_by(Team.name))),
-        is_admin=ctx.actor.role in ("admin", "owner"),
+        is_admin=is_admin,
         error=error,
         notice=notice,
+        hooks=[(hook, comms.describe_stakeholder_webhook(ctx, hook)) for hook in hooks],
+        hook_error=hook_error,
+        new_hook=new_hook,
     )
 
 
@@ -131,6 +143,49 @@ def add_subscription(
 def delete_subscription(ctx: UiViewer, subscription_id: ItemId) -> Response:
     comms.unsubscribe_stakeholder(ctx, subscription_id)
     return RedirectResponse("/subscriptions", status_code=303)
+
+
+@router.post("/subscriptions/webhooks", response_class=HTMLResponse)
+def add_stakeholder_webhook(
+    request: Request,
+    ctx: UiAdmin,
+    kind: Annotated[str, Form(max_length=10)] = "webhook",
+    url: Annotated[str, Form(max_length=2000)] = "",
+    description: Annotated[str, Form(max_length=200)] = "",
+    scope: Annotated[str, Form(max_length=30)] = "all",
+    service_id: OptionalId = "",
+    function_id: OptionalId = "",
+    severity: Annotated[str, Form(max_length=8)] = "",
+    include_private: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """Webhook targets leave Warroom, so only admins add them; the secret is shown on this one response."""
+    try:
+        ids = {name: _optional_id(raw) for name, raw in (("s", service_id), ("f", function_id))}
+    except ValueError:
+        return _subscriptions_page(
+            request, ctx, status_code=422, hook_error="Pick the service or function from the lists."
+        )
+    try:
+        row = comms.add_stakeholder_webhook(
+            ctx,
+            kind=kind,
+            url=url,
+            description=description,
+            scope=scope,
+            service_id=ids["s"] if scope == "service" else None,
+            function_id=ids["f"] if scope == "business_function" else None,
+            severity=(severity or None) if scope == "severity" else None,
+            include_private=include_private == "yes",
+        )
+    except AppError as exc:
+        return _subscriptions_page(request, ctx, status_code=exc.status_code, hook_error=exc.message)
+    return _subscriptions_page(request, ctx, new_hook=row)
+
+
+@router.post("/subscriptions/webhooks/{webhook_id}/delete")
+def delete_stakeholder_webhook(ctx: UiAdmin, webhook_id: ItemId) -> Response:
+    comms.remove_stakeholder_webhook(ctx, webhook_id)
+    return RedirectResponse("/subscriptions#webhooks-h", status_code=303)
 
 
 @router.get("/admin/subscribers", response_class=HTMLResponse)

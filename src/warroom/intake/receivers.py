@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from warroom.context import Ctx
 from warroom.errors import AppError
-from warroom.intake import service
-from warroom.intake.formats import BadPayload, load_json, parse_alertmanager, parse_prometheus
+from warroom.intake import fastpath, service
+from warroom.intake.formats import BadPayload, Incoming, load_json, parse_alertmanager, parse_prometheus
 from warroom.intake.formats_pd import parse_change, parse_events_v1, parse_events_v2, parse_generic
 from warroom.intake.models import Integration
 from warroom.lib.clock import Clock
@@ -99,32 +99,77 @@ WRITE_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What a route's parser makes of a body: the key, the work, and for alert formats the alerts and answer."""
+
+    key: str
+    work: Work
+    alerts: tuple[Incoming, ...] | None = None
+    respond: Callable[[list[int]], Response] | None = None
+
+
+@dataclass(frozen=True)
 class Delivery:
-    """One parsed request waiting for the intake writer."""
+    """One parsed request waiting for the intake writer.
+
+    Deliveries of alerts also carry them and `respond` (the answer from the stored alert ids), so a batch can
+    take the re-delivery fast path (intake/fastpath.py) instead of `work`.
+    """
 
     key: str
     work: Work
     clock: Clock
     settings: Settings
+    alerts: tuple[Incoming, ...] | None = None
+    respond: Callable[[list[int]], Response] | None = None
 
 
 def _apply(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
-    """The writer's batch: each delivery in its own SAVEPOINT, so a refused one leaves the others committed."""
+    """The writer's batch, in arrival order: re-deliveries by the fast path, the rest each in a SAVEPOINT."""
+    now = deliveries[0].clock.now()
+    integrations: dict[str, Integration | None] = {}
+    wanted: dict[int, set[str]] = {}
+    for delivery in deliveries:
+        if delivery.key not in integrations:
+            integrations[delivery.key] = service.by_key(session, delivery.key)
+        found = integrations[delivery.key]
+        if found is not None and delivery.alerts is not None:
+            wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
+    fastpath.lock_services(session, set(wanted))
+    stored = fastpath.prefetch(session, wanted)
+    pending = fastpath.Pending()
+    slow: set[int] = set()  # services with a full-path delivery in this batch: later ones follow it
     results: list[Response | Exception] = []
     for delivery in deliveries:
-        try:
-            with session.begin_nested():
-                ctx = Ctx(session=session, clock=delivery.clock, settings=delivery.settings)
-                ctx.source = "integration"
-                integration = service.by_key(session, delivery.key)
-                if integration is None:
-                    raise UnknownKey
-                results.append(delivery.work(ctx, integration))
-        except OperationalError:
-            raise  # busy or gone: the whole batch fails and each item is retried alone, then answered 503
-        except (UnknownKey, AppError, ValueError, DBAPIError) as error:
-            results.append(error)
+        found = integrations[delivery.key]
+        if found is not None and delivery.respond is not None and delivery.alerts is not None:
+            if found.service_id not in slow:
+                planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
+                if planned is not None:
+                    fastpath.queue_updates(pending, planned, now)
+                    fastpath.touch(found, now)
+                    results.append(delivery.respond([row.id for row, _item in planned]))
+                    continue
+            slow.add(found.service_id)
+        pending.write(session)  # the full path must see every earlier re-delivery
+        results.append(_apply_one(session, delivery))
+    pending.write(session)
     return results
+
+
+def _apply_one(session: Session, delivery: Delivery) -> Response | Exception:
+    try:
+        with session.begin_nested():
+            ctx = Ctx(session=session, clock=delivery.clock, settings=delivery.settings)
+            ctx.source = "integration"
+            integration = service.by_key(session, delivery.key)
+            if integration is None:
+                raise UnknownKey
+            return delivery.work(ctx, integration)
+    except OperationalError:
+        raise  # busy or gone: the whole batch fails and each item is retried alone, then answered 503
+    except (UnknownKey, AppError, ValueError, DBAPIError) as error:
+        return error
 
 
 def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]:
@@ -142,7 +187,7 @@ def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]
 _writer_lock = threading.Lock()
 
 
-async def _handle(request: Request, fmt: Format, build: Callable[[bytes], tuple[str, Work]]) -> Response:
+async def _handle(request: Request, fmt: Format, build: Callable[[bytes], Plan]) -> Response:
     """Read, parse and apply one delivery; `build` parses the body into (key, work in the transaction).
 
     The work joins the intake writer's next transaction (group commit); the answer goes out after that
@@ -161,9 +206,15 @@ async def _handle(request: Request, fmt: Format, build: Callable[[bytes], tuple[
             parsed = await run_in_threadpool(_parse, fmt, build, body)
         if isinstance(parsed, Response):
             return parsed
-        key, work = parsed
         state = request.app.state
-        delivery = Delivery(key=key, work=work, clock=state.clock, settings=state.settings)
+        delivery = Delivery(
+            key=parsed.key,
+            work=parsed.work,
+            clock=state.clock,
+            settings=state.settings,
+            alerts=parsed.alerts,
+            respond=parsed.respond,
+        )
         try:
             future = writer_for(state).submit(delivery)
         except Overloaded:
@@ -187,7 +238,7 @@ def _overloaded(fmt: Format) -> Response:
     return response
 
 
-def _parse(fmt: Format, build: Callable[[bytes], tuple[str, Work]], body: bytes) -> tuple[str, Work] | Response:
+def _parse(fmt: Format, build: Callable[[bytes], Plan], body: bytes) -> Plan | Response:
     try:
         return build(body)
     except BadPayload as error:
@@ -219,14 +270,17 @@ def _answer(fmt: Format, result: Response | Exception) -> Response:
 async def alertmanager_webhook(request: Request, key: str) -> Response:
     """Alertmanager webhook v4 (webhook_configs url)."""
 
-    def build(body: bytes) -> tuple[str, Work]:
+    def build(body: bytes) -> Plan:
         alerts = parse_alertmanager(load_json(body))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.ingest(ctx, integration, alerts)
+            return respond([])
+
+        def respond(ids: list[int]) -> Response:
             return _json(200, {"status": "success", "alerts": len(alerts)})
 
-        return key, work
+        return Plan(key, work, tuple(alerts), respond)
 
     return await _handle(request, ALERTMANAGER, build)
 
@@ -235,14 +289,14 @@ async def alertmanager_webhook(request: Request, key: str) -> Response:
 async def prometheus_push(request: Request, key: str) -> Response:
     """The Alertmanager v2 push API (Prometheus `alertmanagers` with path_prefix, vmalert)."""
 
-    def build(body: bytes) -> tuple[str, Work]:
+    def build(body: bytes) -> Plan:
         alerts = parse_prometheus(load_json(body))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.ingest(ctx, integration, alerts)
             return Response(status_code=200)
 
-        return key, work
+        return Plan(key, work, tuple(alerts), lambda ids: Response(status_code=200))
 
     return await _handle(request, PROMETHEUS, build)
 
@@ -251,14 +305,14 @@ async def prometheus_push(request: Request, key: str) -> Response:
 async def pagerduty_v2(request: Request) -> Response:
     """PagerDuty Events API v2; the routing key may also come in an X-Routing-Key header."""
 
-    def build(body: bytes) -> tuple[str, Work]:
+    def build(body: bytes) -> Plan:
         event = parse_events_v2(load_json(body), request.headers.get("x-routing-key"))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.pagerduty_event(ctx, integration, event)
             return _json(202, {"status": "success", "message": "Event processed", "dedup_key": event.dedup_key})
 
-        return event.routing_key, work
+        return Plan(event.routing_key, work)
 
     return await _handle(request, PAGERDUTY, build)
 
@@ -267,7 +321,7 @@ async def pagerduty_v2(request: Request) -> Response:
 async def pagerduty_v1(request: Request) -> Response:
     """PagerDuty Events API v1 (Alertmanager's pagerduty_configs can send it)."""
 
-    def build(body: bytes) -> tuple[str, Work]:
+    def build(body: bytes) -> Plan:
         event = parse_events_v1(load_json(body))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
@@ -275,7 +329,7 @@ async def pagerduty_v1(request: Request) -> Response:
             body = {"status": "success", "message": "Event processed", "incident_key": event.dedup_key}
             return _json(200, body)
 
-        return event.routing_key, work
+        return Plan(event.routing_key, work)
 
     return await _handle(request, PAGERDUTY, build)
 
@@ -284,14 +338,14 @@ async def pagerduty_v1(request: Request) -> Response:
 async def pagerduty_change(request: Request) -> Response:
     """PagerDuty change events: stored on the service, never page."""
 
-    def build(body: bytes) -> tuple[str, Work]:
+    def build(body: bytes) -> Plan:
         change = parse_change(load_json(body), request.headers.get("x-routing-key"))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.record_change(ctx, integration, change)
             return _json(202, {"status": "success", "message": "Change event processed"})
 
-        return change.routing_key, work
+        return Plan(change.routing_key, work)
 
     return await _handle(request, PAGERDUTY, build)
 
@@ -300,14 +354,17 @@ async def pagerduty_change(request: Request) -> Response:
 async def generic(request: Request, key: str) -> Response:
     """Generic JSON: {title, message?, severity?, dedup_key?, state, labels?, source?, link?, timestamp?}."""
 
-    def build(body: bytes) -> tuple[str, Work]:
+    def build(body: bytes) -> Plan:
         alert = parse_generic(load_json(body))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             rows = service.ingest(ctx, integration, [alert])
             ctx.session.flush()
-            return _json(202, {"status": "accepted", "alert_id": rows[0].id, "dedup_key": alert.fingerprint})
+            return respond([rows[0].id])
 
-        return key, work
+        def respond(ids: list[int]) -> Response:
+            return _json(202, {"status": "accepted", "alert_id": ids[0], "dedup_key": alert.fingerprint})
+
+        return Plan(key, work, (alert,), respond)
 
     return await _handle(request, GENERIC, build)

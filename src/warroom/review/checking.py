@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +16,8 @@ from warroom.review.models import ActionItem, Dismissal, LintRule, Postmortem
 from warroom.review.sections import LINT_SECTIONS, SECTIONS
 
 MAX_LINT_TEXT = 50_000
+# The same shape the API schema accepts (LintRuleCreate.rule_id).
+RULE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 def team_rules(ctx: Ctx) -> list[PhraseRule]:
@@ -108,6 +111,11 @@ def add_rule(
 ) -> LintRule:
     """Add a team rule: phrases (whole words, any case) or one regular expression."""
     rid = clean_text(rule_id, field="rule_id", label="the rule id", max_length=60, required=True)
+    if not RULE_ID.fullmatch(rid):
+        raise Invalid(
+            f"rule id {rid!r} must be lower-case letters, digits, dots, dashes or underscores, e.g. team.rockstar",
+            {"field": "rule_id"},
+        )
     if ctx.session.scalar(select(LintRule).where(LintRule.rule_id == rid)) is not None:
         raise Conflict(f"a rule with id {rid!r} exists; pick another id or delete it first", {"field": "rule_id"})
     cleaned = [clean_text(p, field="phrases", label="a phrase", max_length=100) for p in phrases or []]
@@ -137,10 +145,12 @@ def add_rule(
 
 
 def list_rules(ctx: Ctx) -> list[LintRule]:
+    """The rules teams added, oldest first (the shipped ones are in lint.builtin_summaries)."""
     return list(ctx.session.scalars(select(LintRule).order_by(LintRule.id)))
 
 
 def delete_rule(ctx: Ctx, *, rule_id: int) -> None:
+    """Delete a team rule; its findings disappear from every post-mortem's next check."""
     rule = ctx.session.get(LintRule, rule_id)
     if rule is None:
         raise NotFound(f"lint rule {rule_id} does not exist")

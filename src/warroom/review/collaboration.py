@@ -30,6 +30,7 @@ def add_reviewer(ctx: Ctx, postmortem: Postmortem, *, user_id: int) -> Reviewer:
 
 
 def remove_reviewer(ctx: Ctx, postmortem: Postmortem, *, user_id: int) -> None:
+    """Take a user off the review; their approval, if any, goes with them."""
     found = ctx.session.get(Reviewer, (postmortem.id, user_id))
     if found is None:
         raise NotFound(f"user {user_id} is not a reviewer of this post-mortem")

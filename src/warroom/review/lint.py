@@ -55,6 +55,31 @@ def builtin_rules() -> dict[str, Any]:
     return data
 
 
+def builtin_summaries() -> list[dict[str, str]]:
+    """The shipped rules as rows for people to read: id, what it flags, why, and the suggestion."""
+    data = builtin_rules()
+    rows = [
+        {"id": r["id"], "flags": "phrases: " + ", ".join(r["phrases"]), "why": r["why"], "suggestion": r["suggestion"]}
+        for r in data["phrase_rules"]
+    ]
+    person = data["person_rule"]
+    before, after = ", ".join(person["cause_before"]), ", ".join(person["blame_after"])
+    flags = f"a person's name or @mention after {before}; or before {after}"
+    rows.append({"id": person["id"], "flags": flags, "why": person["why"], "suggestion": person["suggestion"]})
+    vague = data["vague_impact"]
+    flags = "an Impact section without any number, e.g. " + ", ".join(vague["vague_words"])
+    rows.append({"id": vague["id"], "flags": flags, "why": vague["why"], "suggestion": vague["suggestion"]})
+    items = data["action_items"]
+    for key, flags in (
+        ("verb", "an action item that does not start with a verb"),
+        ("owner", "an action item without an owner"),
+        ("due", "an action item without a due date"),
+    ):
+        why, suggestion = items[f"why_{key}"], items[f"suggestion_{key}"]
+        rows.append({"id": items[f"{key}_id"], "flags": flags, "why": why, "suggestion": suggestion})
+    return rows
+
+
 def _phrase_regex(phrases: Iterable[str]) -> str:
     # Longest first, so "should not have" wins over a shorter overlapping phrase; \b only next to word chars.
     parts = []

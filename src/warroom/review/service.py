@@ -15,6 +15,7 @@ from warroom.review.checking import add_rule, delete_rule, dismiss, lint_postmor
 from warroom.review.collaboration import add_comment, add_entry, add_reviewer, approve, mark_entry, remove_reviewer
 from warroom.review.export import to_html, to_markdown
 from warroom.review.learning import search_postmortems, similar_incidents
+from warroom.review.lint import builtin_summaries as builtin_rules
 from warroom.review.metrics import collect as collect_metrics
 from warroom.review.metrics import metrics_for, nearest_rank
 from warroom.review.postmortems import (
@@ -35,6 +36,7 @@ __all__ = [
     "add_reviewer",
     "add_rule",
     "approve",
+    "builtin_rules",
     "change_status",
     "collect_metrics",
     "create_action_item",

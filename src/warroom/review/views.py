@@ -2,86 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from fastapi.responses import HTMLResponse, Response
 
-from warroom.auth.models import User
-from warroom.catalog.models import Team
-from warroom.context import Ctx
-from warroom.errors import AppError
 from warroom.incidents import service as incidents
-from warroom.incidents.models import Incident
 from warroom.incidents.view_forms import Form, FormReader, field_of
 from warroom.lib.schema import MAX_ID
 from warroom.review import service
-from warroom.review.export import duration
-from warroom.review.models import ACTION_PRIORITIES, ACTION_TYPES, FACTOR_CATEGORIES
+from warroom.review.models import ACTION_PRIORITIES, ACTION_TYPES
+from warroom.review.pages import attempt, back, page, user_tz
 from warroom.review.sections import PUBLIC_CHOICES, SECTIONS
 from warroom.review.views_dashboard import router as dashboard_router
-from warroom.web import UiResponder, UiViewer, render
+from warroom.review.views_items import router as items_router
+from warroom.review.views_rules import router as rules_router
+from warroom.web import UiResponder, UiViewer
 
 router = APIRouter()
 router.include_router(dashboard_router)
+router.include_router(items_router)
+router.include_router(rules_router)
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 EntryKey = Annotated[str, Path(pattern=r"^(event|manual)-[0-9]{1,9}$")]
 BASE = "/incidents/{incident_id}/postmortem"
-
-
-def page(
-    request: Request, ctx: Ctx, incident: Incident, *, errors: dict[str, str] | None = None, status_code: int = 200
-) -> Response:
-    """The post-mortem page (or, for an open incident without one, the invitation to start it)."""
-    postmortem = service.get_postmortem(ctx, incident)
-    if postmortem is None and incidents.is_open(incident):
-        return render(request, "review/start.html", incident=incident, status_code=status_code)
-    postmortem = postmortem or service.draft_for(ctx, incident)
-    return render(
-        request,
-        "review/postmortem.html",
-        status_code=status_code,
-        incident=incident,
-        doc=service.postmortem_dict(ctx, incident, postmortem),
-        errors=errors or {},
-        sections=SECTIONS,
-        public_choices=PUBLIC_CHOICES,
-        factor_categories=FACTOR_CATEGORIES,
-        action_types=ACTION_TYPES,
-        priorities=ACTION_PRIORITIES,
-        users=list(ctx.session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name))),
-        teams=list(ctx.session.scalars(select(Team).order_by(Team.name))),
-        duration=duration,
-    )
-
-
-def _tz(request: Request) -> str:
-    user = getattr(request.state, "user", None)
-    return user.timezone if user is not None else "UTC"
-
-
-def _back(incident_id: int, anchor: str) -> RedirectResponse:
-    return RedirectResponse(f"/incidents/{incident_id}/postmortem#{anchor}", status_code=303)
-
-
-def _attempt(
-    request: Request,
-    ctx: Ctx,
-    incident: Incident,
-    action: Callable[[], Any],
-    *,
-    anchor: str,
-    field: Callable[[AppError], str],
-) -> Response:
-    # A savepoint, so a refused change leaves nothing half-written when the page is shown again.
-    try:
-        with ctx.session.begin_nested():
-            action()
-    except AppError as exc:
-        return page(request, ctx, incident, errors={field(exc): exc.message}, status_code=exc.status_code)
-    return _back(incident.id, anchor)
 
 
 @router.get(BASE, response_class=HTMLResponse)
@@ -94,7 +39,7 @@ def show(request: Request, ctx: UiViewer, incident_id: IncidentId) -> Response:
 def start(request: Request, ctx: UiResponder, incident_id: IncidentId, form: Form) -> Response:
     incident = incidents.get_incident(ctx, incident_id)
     service.ensure_postmortem(ctx, incident)
-    return _back(incident.id, "sections")
+    return back(incident.id, "sections")
 
 
 @router.post(BASE + "/sections", response_class=HTMLResponse)
@@ -128,7 +73,7 @@ def save_sections(request: Request, ctx: UiResponder, incident_id: IncidentId, f
         )
 
     names = [f"sections.{k}" for k in SECTIONS] + ["factors", "tags", "public_sections", "no_actions_reason"]
-    return _attempt(
+    return attempt(
         request,
         ctx,
         incident,
@@ -148,14 +93,14 @@ def change_status(request: Request, ctx: UiResponder, incident_id: IncidentId, f
         postmortem, _ = service.ensure_postmortem(ctx, incident)
         service.change_status(ctx, incident, postmortem, status=wanted)
 
-    return _attempt(request, ctx, incident, move, anchor="workflow", field=lambda exc: "status")
+    return attempt(request, ctx, incident, move, anchor="workflow", field=lambda exc: "status")
 
 
 @router.post(BASE + "/action-items", response_class=HTMLResponse)
 def add_action_item(request: Request, ctx: UiResponder, incident_id: IncidentId, form: Form) -> Response:
     """Add an action item (verb first; a due date in the future)."""
     incident = incidents.get_incident(ctx, incident_id)
-    reader = FormReader(form, tz=_tz(request), prefix="item-")
+    reader = FormReader(form, tz=user_tz(request), prefix="item-")
     title = reader.text("title", label="Title", max_length=300, required=True)
     kind = reader.choice("type", ACTION_TYPES, label="Type")
     priority = reader.choice("priority", ACTION_PRIORITIES, label="Priority")
@@ -180,7 +125,7 @@ def add_action_item(request: Request, ctx: UiResponder, incident_id: IncidentId,
         )
 
     names = ("title", "type", "priority", "owner_id", "team_id", "due_at", "ticket_url")
-    return _attempt(
+    return attempt(
         request,
         ctx,
         incident,
@@ -188,24 +133,6 @@ def add_action_item(request: Request, ctx: UiResponder, incident_id: IncidentId,
         anchor="actions",
         field=lambda exc: field_of(exc, prefix="item-", names=names, default="item-title"),
     )
-
-
-@router.post("/action-items/{item_id}/status", response_class=HTMLResponse)
-def action_item_status(
-    request: Request, ctx: UiResponder, item_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form
-) -> Response:
-    """Mark an action item open, in progress, done or won't do; back to where the form was."""
-    item = service.get_action_item(ctx, item_id)
-    reader = FormReader(form)
-    status = reader.raw("status")
-    service.update_action_item(ctx, item, status=status)
-    target = reader.raw("next")
-    safe = (
-        target
-        if target.startswith("/") and not target.startswith("//")
-        else f"/incidents/{item.incident_id}/postmortem"
-    )
-    return RedirectResponse(safe, status_code=303)
 
 
 @router.post(BASE + "/timeline/{key}", response_class=HTMLResponse)
@@ -220,14 +147,14 @@ def mark_entry(request: Request, ctx: UiResponder, incident_id: IncidentId, key:
         postmortem, _ = service.ensure_postmortem(ctx, incident)
         service.mark_entry(ctx, incident, postmortem, key=key, starred=starred, hidden=hidden)
 
-    return _attempt(request, ctx, incident, mark, anchor="timeline", field=lambda exc: "entry")
+    return attempt(request, ctx, incident, mark, anchor="timeline", field=lambda exc: "entry")
 
 
 @router.post(BASE + "/entries", response_class=HTMLResponse)
 def add_entry(request: Request, ctx: UiResponder, incident_id: IncidentId, form: Form) -> Response:
     """Add a backdated timeline entry (marked as added later)."""
     incident = incidents.get_incident(ctx, incident_id)
-    reader = FormReader(form, tz=_tz(request), prefix="entry-")
+    reader = FormReader(form, tz=user_tz(request), prefix="entry-")
     at = reader.local_datetime("at", label="When")
     summary = reader.text("summary", label="What happened", max_length=2000, required=True)
     if at is None and "entry-at" not in reader.errors:
@@ -239,7 +166,7 @@ def add_entry(request: Request, ctx: UiResponder, incident_id: IncidentId, form:
         postmortem, _ = service.ensure_postmortem(ctx, incident)
         service.add_entry(ctx, postmortem, at=at, summary=summary)
 
-    return _attempt(
+    return attempt(
         request,
         ctx,
         incident,
@@ -261,7 +188,7 @@ def add_comment(request: Request, ctx: UiResponder, incident_id: IncidentId, for
         postmortem, _ = service.ensure_postmortem(ctx, incident)
         service.add_comment(ctx, postmortem, body=body)
 
-    return _attempt(request, ctx, incident, add, anchor="review", field=lambda exc: "comment-body")
+    return attempt(request, ctx, incident, add, anchor="review", field=lambda exc: "comment-body")
 
 
 @router.post(BASE + "/reviewers", response_class=HTMLResponse)
@@ -277,7 +204,19 @@ def add_reviewer(request: Request, ctx: UiResponder, incident_id: IncidentId, fo
         postmortem, _ = service.ensure_postmortem(ctx, incident)
         service.add_reviewer(ctx, postmortem, user_id=user_id)
 
-    return _attempt(request, ctx, incident, add, anchor="review", field=lambda exc: "reviewer-user_id")
+    return attempt(request, ctx, incident, add, anchor="review", field=lambda exc: "reviewer-user_id")
+
+
+@router.post(BASE + "/reviewers/{user_id}/remove", response_class=HTMLResponse)
+def remove_reviewer(request: Request, ctx: UiResponder, incident_id: IncidentId, user_id: UserId) -> Response:
+    """Take someone off the review (their approval goes with them)."""
+    incident = incidents.get_incident(ctx, incident_id)
+
+    def remove() -> None:
+        postmortem, _ = service.ensure_postmortem(ctx, incident)
+        service.remove_reviewer(ctx, postmortem, user_id=user_id)
+
+    return attempt(request, ctx, incident, remove, anchor="review", field=lambda exc: "reviewers")
 
 
 @router.post(BASE + "/dismissals", response_class=HTMLResponse)
@@ -300,4 +239,4 @@ def dismiss(request: Request, ctx: UiResponder, incident_id: IncidentId, form: F
             reason=reason,
         )
 
-    return _attempt(request, ctx, incident, add, anchor="lint", field=lambda exc: "lint")
+    return attempt(request, ctx, incident, add, anchor="lint", field=lambda exc: "lint")

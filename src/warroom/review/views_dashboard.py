@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,6 +21,7 @@ from warroom.review import charts, service
 from warroom.review.export import duration, metric_label
 from warroom.review.metrics import METRICS, parse_since
 from warroom.review.models import ACTION_STATUSES, FACTOR_CATEGORIES
+from warroom.review.pages import Edits, item_form_vars
 from warroom.web import PublicCtx, UiViewer, render
 
 router = APIRouter()
@@ -71,6 +74,36 @@ def dashboard(request: Request, ctx: UiViewer, since: Annotated[str, Query(max_l
     )
 
 
+@dataclass(frozen=True)
+class ListFilters:
+    """The action-item list's filters, as they appear in its address."""
+
+    overdue: str = ""
+    status: str = ""
+    team_id: int | None = None
+    service_id: int | None = None
+    incident_id: int | None = None
+    offset: int = 0
+
+    @classmethod
+    def from_query(cls, query: str) -> ListFilters:
+        """The filters of a list address sent back by a form (unusable values are left out, not refused)."""
+        params = {key: values[-1] for key, values in parse_qs(query).items()}
+
+        def number(key: str, top: int = MAX_ID) -> int | None:
+            value = params.get(key, "")
+            return int(value) if value.isdigit() and len(value) <= 10 and int(value) <= top else None
+
+        return cls(
+            overdue=params.get("overdue", "")[:5],
+            status=params.get("status", "")[:20],
+            team_id=number("team_id") or None,
+            service_id=number("service_id") or None,
+            incident_id=number("incident_id") or None,
+            offset=number("offset", 1_000_000) or 0,
+        )
+
+
 @router.get("/action-items", response_class=HTMLResponse)
 def action_items(
     request: Request,
@@ -83,40 +116,59 @@ def action_items(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Response:
     """Action items across incidents with filters in the URL (open, overdue, team, service)."""
+    filters = ListFilters(overdue, status, team_id, service_id, incident_id, offset)
+    return list_page(request, ctx, filters, query=str(request.url.query))
+
+
+def list_page(
+    request: Request,
+    ctx: Ctx,
+    filters: ListFilters,
+    *,
+    query: str,
+    errors: dict[str, str] | None = None,
+    edits: Edits | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The action-item list; an edit form refused on it shows the list again with the message by the field."""
+    status = filters.status
     status_error = None
     if status and status not in (*ACTION_STATUSES, "active"):
         status_error = f"Unknown status {status!r}; choose one of active, {', '.join(ACTION_STATUSES)}."
         status = ""
+    overdue = filters.overdue in ("1", "true", "on")
     items, total = service.list_action_items(
         ctx,
-        overdue=True if overdue in ("1", "true", "on") else None,
+        overdue=True if overdue else None,
         status=status or None,
-        team_id=team_id,
-        service_id=service_id,
-        incident_id=incident_id,
+        team_id=filters.team_id,
+        service_id=filters.service_id,
+        incident_id=filters.incident_id,
         limit=PAGE_SIZE,
-        offset=offset,
+        offset=filters.offset,
     )
     return render(
         request,
         "review/action_items.html",
-        status_code=422 if status_error else 200,
+        status_code=422 if status_error else status_code,
         items=[service.action_item_dict(ctx, item) for item in items],
         total=total,
         filters={
-            "overdue": overdue in ("1", "true", "on"),
+            "overdue": overdue,
             "status": status,
-            "team_id": team_id,
-            "service_id": service_id,
-            "incident_id": incident_id,
+            "team_id": filters.team_id,
+            "service_id": filters.service_id,
+            "incident_id": filters.incident_id,
         },
         status_error=status_error,
-        statuses=ACTION_STATUSES,
+        errors=errors or {},
+        edits=edits or {},
         teams=list(ctx.session.scalars(select(Team).order_by(Team.name))),
         services=list(ctx.session.scalars(select(Service).order_by(Service.name))),
-        offset=offset,
+        offset=filters.offset,
         page_size=PAGE_SIZE,
-        query=str(request.url.query),
+        query=query,
+        **item_form_vars(request, ctx),
     )
 
 

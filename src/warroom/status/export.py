@@ -17,8 +17,8 @@ EXPORT_DIR_KEY = "status_export_dir"
 
 def export_dir(settings: Settings) -> Path | None:
     """Where to re-export after each publish (WARROOM_STATUS_EXPORT_DIR), or None when automatic export is off."""
-    # A first-class setting once the core declares it; `extra` lets tests and embedders set it meanwhile.
-    value = getattr(settings, EXPORT_DIR_KEY, None) or settings.extra.get(EXPORT_DIR_KEY)
+    # `extra` lets tests and embedders set it without the environment.
+    value = settings.status_export_dir or settings.extra.get(EXPORT_DIR_KEY)
     return Path(str(value)) if value else None
 
 
