@@ -41,6 +41,8 @@ SUBSCRIBERS: dict[str, list[str]] = {}
 # Queues with their own worker threads (name -> thread count). Jobs in any other queue share the general
 # thread, so a channel that hangs (a webhook receiver, an SMS provider's rate limit) never delays the others.
 DEDICATED_QUEUES: dict[str, int] = {}
+# The queue each job name goes to when `enqueue` is not told one (default: "default").
+JOB_QUEUES: dict[str, str] = {}
 
 
 def declare_queue(name: str, *, threads: int) -> None:
@@ -70,15 +72,21 @@ class PermanentFailure(Exception):
 
 
 def job(
-    name: str, *, prepare: JobPreparer | None = None, on_failure: FailureHook | None = None
+    name: str,
+    *,
+    prepare: JobPreparer | None = None,
+    on_failure: FailureHook | None = None,
+    queue: str | None = None,
 ) -> Callable[[JobHandler], JobHandler]:
     """Register `fn` as the handler for jobs called `name`.
 
     `prepare` reads what a slow handler needs in a read-only transaction, so the handler can do its
     network I/O before it first touches `ctx.session` (on SQLite the write lock is taken at that point).
     `on_failure` runs in the transaction that records a failed attempt (the handler's own writes are
-    rolled back), e.g. to mark a delivery as retrying.
+    rolled back), e.g. to mark a delivery as retrying. `queue` is where `enqueue` puts these jobs by default.
     """
+    if queue is not None:
+        JOB_QUEUES[name] = queue
 
     def decorator(fn: JobHandler) -> JobHandler:
         if name in HANDLERS and HANDLERS[name] is not fn:

@@ -55,6 +55,11 @@ class Worker:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
+    def serves_any(self, queues: set[str]) -> bool:
+        if self.queues is not None:
+            return any(queue in queues for queue in self.queues)
+        return any(queue not in self.exclude_queues for queue in queues)
+
     def run_one(self) -> bool:
         """Claim and run one due job. False when nothing is due."""
         now = self.clock.now()
@@ -181,6 +186,7 @@ class Worker:
     def run_forever(self) -> None:
         """Poll until stop(); an error in one pass is logged and the loop carries on."""
         while not self._stop.is_set():
+            self._wake.clear()  # before the pass: a wake during it means "look again", not "lost"
             try:
                 ran = self.run_due()
             except Exception:
@@ -188,7 +194,6 @@ class Worker:
                 ran = 0
             if ran == 0 and not self._stop.is_set():
                 self._wake.wait(self.settings.worker_poll_seconds)
-                self._wake.clear()
 
     def start_thread(self) -> None:
         self._stop.clear()
@@ -231,6 +236,13 @@ class WorkerPool:
                 if index == 0:
                     self.first_of_each_queue.append(worker)
         self._stop = threading.Event()
+        service.register_waker(self)
+
+    def wake_queues(self, queues: set[str]) -> None:
+        """Wake the threads serving any of `queues` (called after a commit that added jobs due now)."""
+        for worker in self.workers:
+            if worker.serves_any(queues):
+                worker.wake()
 
     def run_due(self) -> int:
         """Run every due job once, queue by queue, in this thread (`warroom worker --once`, tests)."""

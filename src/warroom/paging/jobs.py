@@ -6,7 +6,7 @@ from typing import Any
 
 from warroom.context import Ctx
 from warroom.incidents.models import Incident
-from warroom.jobs.registry import job, subscribe
+from warroom.jobs.registry import declare_queue, job, subscribe
 from warroom.paging import auditor, engine, reactions
 
 
@@ -14,12 +14,18 @@ def _incident(ctx: Ctx, payload: dict[str, Any]) -> Incident | None:
     return ctx.session.get(Incident, int(payload["incident_id"]))
 
 
-@job(engine.STEP_JOB)
+# Escalation work has its own worker thread: a page must not wait behind every other incident's notices,
+# webhooks and report matching on the general queue.
+QUEUE = "paging"
+declare_queue(QUEUE, threads=1)
+
+
+@job(engine.STEP_JOB, queue=QUEUE)
 def run_step(ctx: Ctx, payload: dict[str, Any]) -> None:
     engine.run_step_job(ctx, payload)
 
 
-@job(engine.ACK_TIMEOUT_JOB)
+@job(engine.ACK_TIMEOUT_JOB, queue=QUEUE)
 def run_ack_timeout(ctx: Ctx, payload: dict[str, Any]) -> None:
     reactions.run_ack_timeout(ctx, payload)
 
@@ -29,35 +35,35 @@ def run_audit(ctx: Ctx, payload: dict[str, Any]) -> None:
     auditor.audit(ctx)
 
 
-@job("paging.on_declared")
+@job("paging.on_declared", queue=QUEUE)
 def on_declared(ctx: Ctx, payload: dict[str, Any]) -> None:
     incident = _incident(ctx, payload)
     if incident is not None:
         engine.start_for_incident(ctx, incident, reason="incident declared")
 
 
-@job("paging.on_acknowledged")
+@job("paging.on_acknowledged", queue=QUEUE)
 def on_acknowledged(ctx: Ctx, payload: dict[str, Any]) -> None:
     incident = _incident(ctx, payload)
     if incident is not None:
         reactions.on_acknowledged(ctx, incident)
 
 
-@job("paging.on_resolved")
+@job("paging.on_resolved", queue=QUEUE)
 def on_resolved(ctx: Ctx, payload: dict[str, Any]) -> None:
     incident = _incident(ctx, payload)
     if incident is not None:
         reactions.on_resolved(ctx, incident)
 
 
-@job("paging.on_reopened")
+@job("paging.on_reopened", queue=QUEUE)
 def on_reopened(ctx: Ctx, payload: dict[str, Any]) -> None:
     incident = _incident(ctx, payload)
     if incident is not None:
         engine.start_for_incident(ctx, incident, reason="incident reopened", restart=True)
 
 
-@job("paging.on_severity_changed")
+@job("paging.on_severity_changed", queue=QUEUE)
 def on_severity_changed(ctx: Ctx, payload: dict[str, Any]) -> None:
     incident = _incident(ctx, payload)
     if incident is not None:
