@@ -5,20 +5,18 @@ from __future__ import annotations
 import threading
 
 from test_intake_support import integration, make_service, path_of
-from warroom.intake import receivers
+from warroom.intake import writer as intake_writer
 
 
 def generic(title: str, dedup: str) -> dict[str, str]:
     return {"title": title, "state": "firing", "severity": "critical", "dedup_key": dedup}
 
 
-def test_deliveries_that_arrive_while_the_writer_commits_share_its_next_transaction(
-    client, app, alice_api, make_ctx, monkeypatch
-):
+def test_deliveries_that_arrive_while_the_writer_commits_share_its_next_transaction(client, app, alice_api, make_ctx):
     url = path_of(integration(alice_api, make_service(make_ctx), "generic")["url"])
     first_batch_started = threading.Event()
     release = threading.Event()
-    real_apply = receivers._apply
+    real_apply = intake_writer.apply_batch
     sizes: list[int] = []
 
     def held_apply(session, deliveries):  # type: ignore[no-untyped-def]
@@ -28,8 +26,7 @@ def test_deliveries_that_arrive_while_the_writer_commits_share_its_next_transact
             assert release.wait(timeout=20)  # hold the first transaction open while the others queue
         return real_apply(session, deliveries)
 
-    monkeypatch.setattr(receivers, "_apply", held_apply)
-    writer = receivers.writer_for(app.state)
+    writer = intake_writer.writer_for(app.state)
     writer.apply = held_apply
     answers: dict[int, int] = {}
 
@@ -77,13 +74,13 @@ def test_a_refused_delivery_in_a_batch_leaves_the_others_stored(app, make_ctx, a
         return work
 
     batch = [
-        receivers.Delivery(key=key, work=work_for("one"), clock=state.clock, settings=state.settings),
-        receivers.Delivery(key="not-a-key", work=work_for("lost"), clock=state.clock, settings=state.settings),
-        receivers.Delivery(key=key, work=work_for("refused"), clock=state.clock, settings=state.settings),
-        receivers.Delivery(key=key, work=work_for("two"), clock=state.clock, settings=state.settings),
+        intake_writer.Delivery(key=key, work=work_for("one"), clock=state.clock, settings=state.settings),
+        intake_writer.Delivery(key="not-a-key", work=work_for("lost"), clock=state.clock, settings=state.settings),
+        intake_writer.Delivery(key=key, work=work_for("refused"), clock=state.clock, settings=state.settings),
+        intake_writer.Delivery(key=key, work=work_for("two"), clock=state.clock, settings=state.settings),
     ]
     with db.transaction() as session:
-        results = receivers._apply(session, batch)
+        results = intake_writer.apply_batch(session, batch)
 
     assert [type(r).__name__ for r in results] == ["Response", "UnknownKey", "ValueError", "Response"]
     titles = sorted(a["title"] for a in alice_api.get("/api/v1/alerts").json()["items"])

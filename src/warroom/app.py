@@ -32,6 +32,7 @@ from warroom.incidents import api as incidents_api
 from warroom.incidents import views as incidents_views
 from warroom.intake import api as intake_api
 from warroom.intake import views as intake_views
+from warroom.intake.fastlane import IntakeFastLane
 from warroom.jobs import api as jobs_api
 from warroom.jobs import views as jobs_views
 from warroom.lib import routes
@@ -158,6 +159,7 @@ def create_app(
 
     _install_error_handlers(app)
     app.add_middleware(StatusFastLane)  # cached public status answers skip routing entirely
+    app.add_middleware(IntakeFastLane)  # alert POSTs skip routing and dependency solving
     return app
 
 

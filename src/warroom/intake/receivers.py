@@ -12,25 +12,23 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from warroom.context import Ctx
 from warroom.errors import AppError
-from warroom.intake import fastpath, service
-from warroom.intake.formats import BadPayload, Incoming, load_json, parse_alertmanager, parse_prometheus
+from warroom.intake import service
+from warroom.intake.formats import BadPayload, load_json, parse_alertmanager, parse_prometheus
 from warroom.intake.formats_pd import parse_change, parse_events_v1, parse_events_v2, parse_generic
 from warroom.intake.models import Integration
-from warroom.lib.clock import Clock
-from warroom.lib.groupcommit import GroupCommitter, Overloaded
-from warroom.settings import Settings
+from warroom.intake.writer import Delivery, Plan, UnknownKey, writer_for
+from warroom.lib.groupcommit import Overloaded
 
 log = logging.getLogger("warroom.intake")
 router = APIRouter(include_in_schema=False, tags=["intake"])
@@ -43,10 +41,6 @@ _in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
 
 
 class TooLarge(Exception):
-    pass
-
-
-class UnknownKey(Exception):
     pass
 
 
@@ -93,110 +87,29 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-Work = Callable[[Ctx, Integration], Response]
 INLINE_PARSE = 16 * 1024  # smaller bodies parse on the event loop: cheaper than a hop to a worker thread
 WRITE_TIMEOUT = 30.0
 
 
-@dataclass(frozen=True)
-class Plan:
-    """What a route's parser makes of a body: the key, the work, and for alert formats the alerts and answer."""
-
-    key: str
-    work: Work
-    alerts: tuple[Incoming, ...] | None = None
-    respond: Callable[[list[int]], Response] | None = None
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One parsed request waiting for the intake writer.
-
-    Deliveries of alerts also carry them and `respond` (the answer from the stored alert ids), so a batch can
-    take the re-delivery fast path (intake/fastpath.py) instead of `work`.
-    """
-
-    key: str
-    work: Work
-    clock: Clock
-    settings: Settings
-    alerts: tuple[Incoming, ...] | None = None
-    respond: Callable[[list[int]], Response] | None = None
-
-
-def _apply(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
-    """The writer's batch, in arrival order: re-deliveries by the fast path, the rest each in a SAVEPOINT."""
-    now = deliveries[0].clock.now()
-    integrations: dict[str, Integration | None] = {}
-    wanted: dict[int, set[str]] = {}
-    for delivery in deliveries:
-        if delivery.key not in integrations:
-            integrations[delivery.key] = service.by_key(session, delivery.key)
-        found = integrations[delivery.key]
-        if found is not None and delivery.alerts is not None:
-            wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
-    fastpath.lock_services(session, set(wanted))
-    stored = fastpath.prefetch(session, wanted)
-    pending = fastpath.Pending()
-    slow: set[int] = set()  # services with a full-path delivery in this batch: later ones follow it
-    results: list[Response | Exception] = []
-    for delivery in deliveries:
-        found = integrations[delivery.key]
-        if found is not None and delivery.respond is not None and delivery.alerts is not None:
-            if found.service_id not in slow:
-                planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
-                if planned is not None:
-                    fastpath.queue_updates(pending, planned, now)
-                    fastpath.touch(found, now)
-                    results.append(delivery.respond([row.id for row, _item in planned]))
-                    continue
-            slow.add(found.service_id)
-        pending.write(session)  # the full path must see every earlier re-delivery
-        results.append(_apply_one(session, delivery))
-    pending.write(session)
-    return results
-
-
-def _apply_one(session: Session, delivery: Delivery) -> Response | Exception:
-    try:
-        with session.begin_nested():
-            ctx = Ctx(session=session, clock=delivery.clock, settings=delivery.settings)
-            ctx.source = "integration"
-            integration = service.by_key(session, delivery.key)
-            if integration is None:
-                raise UnknownKey
-            return delivery.work(ctx, integration)
-    except OperationalError:
-        raise  # busy or gone: the whole batch fails and each item is retried alone, then answered 503
-    except (UnknownKey, AppError, ValueError, DBAPIError) as error:
-        return error
-
-
-def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]:
-    """The app's intake writer (one per process): concurrent deliveries share one commit."""
-    writer = getattr(app_state, "intake_writer", None)
-    if writer is None:
-        with _writer_lock:
-            writer = getattr(app_state, "intake_writer", None)
-            if writer is None:
-                writer = GroupCommitter(app_state.db, _apply, name="intake-writer", max_batch=64, max_pending=2_000)
-                app_state.intake_writer = writer
-    return writer
-
-
-_writer_lock = threading.Lock()
-
-
 async def _handle(request: Request, fmt: Format, build: Callable[[bytes], Plan]) -> Response:
-    """Read, parse and apply one delivery; `build` parses the body into (key, work in the transaction).
+    """Read the body within its limit, then `deliver` it (the FastAPI route path; see fastlane.py for the other)."""
+    try:
+        body = await _read_body(request)
+    except TooLarge:
+        return too_large(fmt)
+    return await deliver(request.app.state, fmt, build, body)
+
+
+def too_large(fmt: Format) -> Response:
+    return fmt.error(413, f"the body is over {MAX_BODY // 1024} KB; send fewer alerts per request", [])
+
+
+async def deliver(state: Any, fmt: Format, build: Callable[[bytes], Plan], body: bytes) -> Response:
+    """Parse and apply one delivery; `build` parses the body into a Plan (key, work in the transaction, alerts).
 
     The work joins the intake writer's next transaction (group commit); the answer goes out after that
     transaction commits, so a 2xx still means the alert is stored.
     """
-    try:
-        body = await _read_body(request)
-    except TooLarge:
-        return fmt.error(413, f"the body is over {MAX_BODY // 1024} KB; send fewer alerts per request", [])
     if not _in_flight.acquire(blocking=False):
         return _overloaded(fmt)
     try:
@@ -206,7 +119,6 @@ async def _handle(request: Request, fmt: Format, build: Callable[[bytes], Plan])
             parsed = await run_in_threadpool(_parse, fmt, build, body)
         if isinstance(parsed, Response):
             return parsed
-        state = request.app.state
         delivery = Delivery(
             key=parsed.key,
             work=parsed.work,
@@ -263,13 +175,10 @@ def _answer(fmt: Format, result: Response | Exception) -> Response:
     return fmt.error(400, "the database refused a value in this payload; check its text for odd characters", [])
 
 
-# ---------------------------------------------------------------- routes
+# ---------------------------------------------------------------- parsers per format
 
 
-@router.post("/integrations/alertmanager/{key}")
-async def alertmanager_webhook(request: Request, key: str) -> Response:
-    """Alertmanager webhook v4 (webhook_configs url)."""
-
+def alertmanager_plan(key: str) -> Callable[[bytes], Plan]:
     def build(body: bytes) -> Plan:
         alerts = parse_alertmanager(load_json(body))
 
@@ -282,13 +191,10 @@ async def alertmanager_webhook(request: Request, key: str) -> Response:
 
         return Plan(key, work, tuple(alerts), respond)
 
-    return await _handle(request, ALERTMANAGER, build)
+    return build
 
 
-@router.post("/integrations/prometheus/{key}/api/v2/alerts")
-async def prometheus_push(request: Request, key: str) -> Response:
-    """The Alertmanager v2 push API (Prometheus `alertmanagers` with path_prefix, vmalert)."""
-
+def prometheus_plan(key: str) -> Callable[[bytes], Plan]:
     def build(body: bytes) -> Plan:
         alerts = parse_prometheus(load_json(body))
 
@@ -298,15 +204,12 @@ async def prometheus_push(request: Request, key: str) -> Response:
 
         return Plan(key, work, tuple(alerts), lambda ids: Response(status_code=200))
 
-    return await _handle(request, PROMETHEUS, build)
+    return build
 
 
-@router.post("/v2/enqueue")
-async def pagerduty_v2(request: Request) -> Response:
-    """PagerDuty Events API v2; the routing key may also come in an X-Routing-Key header."""
-
+def pagerduty_v2_plan(routing_header: str | None) -> Callable[[bytes], Plan]:
     def build(body: bytes) -> Plan:
-        event = parse_events_v2(load_json(body), request.headers.get("x-routing-key"))
+        event = parse_events_v2(load_json(body), routing_header)
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.pagerduty_event(ctx, integration, event)
@@ -314,32 +217,26 @@ async def pagerduty_v2(request: Request) -> Response:
 
         return Plan(event.routing_key, work)
 
-    return await _handle(request, PAGERDUTY, build)
+    return build
 
 
-@router.post("/generic/2010-04-15/create_event.json")
-async def pagerduty_v1(request: Request) -> Response:
-    """PagerDuty Events API v1 (Alertmanager's pagerduty_configs can send it)."""
-
+def pagerduty_v1_plan() -> Callable[[bytes], Plan]:
     def build(body: bytes) -> Plan:
         event = parse_events_v1(load_json(body))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.pagerduty_event(ctx, integration, event)
-            body = {"status": "success", "message": "Event processed", "incident_key": event.dedup_key}
-            return _json(200, body)
+            answer = {"status": "success", "message": "Event processed", "incident_key": event.dedup_key}
+            return _json(200, answer)
 
         return Plan(event.routing_key, work)
 
-    return await _handle(request, PAGERDUTY, build)
+    return build
 
 
-@router.post("/v2/change/enqueue")
-async def pagerduty_change(request: Request) -> Response:
-    """PagerDuty change events: stored on the service, never page."""
-
+def change_plan(routing_header: str | None) -> Callable[[bytes], Plan]:
     def build(body: bytes) -> Plan:
-        change = parse_change(load_json(body), request.headers.get("x-routing-key"))
+        change = parse_change(load_json(body), routing_header)
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.record_change(ctx, integration, change)
@@ -347,13 +244,10 @@ async def pagerduty_change(request: Request) -> Response:
 
         return Plan(change.routing_key, work)
 
-    return await _handle(request, PAGERDUTY, build)
+    return build
 
 
-@router.post("/integrations/generic/{key}")
-async def generic(request: Request, key: str) -> Response:
-    """Generic JSON: {title, message?, severity?, dedup_key?, state, labels?, source?, link?, timestamp?}."""
-
+def generic_plan(key: str) -> Callable[[bytes], Plan]:
     def build(body: bytes) -> Plan:
         alert = parse_generic(load_json(body))
 
@@ -367,4 +261,45 @@ async def generic(request: Request, key: str) -> Response:
 
         return Plan(key, work, (alert,), respond)
 
-    return await _handle(request, GENERIC, build)
+    return build
+
+
+# ---------------------------------------------------------------- routes
+# intake/fastlane.py answers these same paths before routing; the routes stay as the reference (and for an
+# app built without the lane), and tests/test_intake_fastlane.py checks both give the same answers.
+
+
+@router.post("/integrations/alertmanager/{key}")
+async def alertmanager_webhook(request: Request, key: str) -> Response:
+    """Alertmanager webhook v4 (webhook_configs url)."""
+    return await _handle(request, ALERTMANAGER, alertmanager_plan(key))
+
+
+@router.post("/integrations/prometheus/{key}/api/v2/alerts")
+async def prometheus_push(request: Request, key: str) -> Response:
+    """The Alertmanager v2 push API (Prometheus `alertmanagers` with path_prefix, vmalert)."""
+    return await _handle(request, PROMETHEUS, prometheus_plan(key))
+
+
+@router.post("/v2/enqueue")
+async def pagerduty_v2(request: Request) -> Response:
+    """PagerDuty Events API v2; the routing key may also come in an X-Routing-Key header."""
+    return await _handle(request, PAGERDUTY, pagerduty_v2_plan(request.headers.get("x-routing-key")))
+
+
+@router.post("/generic/2010-04-15/create_event.json")
+async def pagerduty_v1(request: Request) -> Response:
+    """PagerDuty Events API v1 (Alertmanager's pagerduty_configs can send it)."""
+    return await _handle(request, PAGERDUTY, pagerduty_v1_plan())
+
+
+@router.post("/v2/change/enqueue")
+async def pagerduty_change(request: Request) -> Response:
+    """PagerDuty change events: stored on the service, never page."""
+    return await _handle(request, PAGERDUTY, change_plan(request.headers.get("x-routing-key")))
+
+
+@router.post("/integrations/generic/{key}")
+async def generic(request: Request, key: str) -> Response:
+    """Generic JSON: {title, message?, severity?, dedup_key?, state, labels?, source?, link?, timestamp?}."""
+    return await _handle(request, GENERIC, generic_plan(key))

@@ -1,0 +1,124 @@
+"""The intake writer: one thread per process applies deliveries in shared transactions (group commit).
+
+Each request's parsed delivery is queued here; the writer applies whatever is queued in one transaction, in
+arrival order: re-deliveries by the fast path (intake/fastpath.py), everything else in its own SAVEPOINT so a
+refused delivery rolls back alone. Callers are answered only after that transaction commits.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from warroom.context import Ctx
+from warroom.errors import AppError
+from warroom.intake import fastpath, service
+from warroom.intake.formats import Incoming
+from warroom.intake.models import Integration
+from warroom.lib.clock import Clock
+from warroom.lib.groupcommit import GroupCommitter
+from warroom.settings import Settings
+
+
+class UnknownKey(Exception):
+    pass
+
+
+Work = Callable[[Ctx, Integration], Response]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a route's parser makes of a body: the key, the work, and for alert formats the alerts and answer."""
+
+    key: str
+    work: Work
+    alerts: tuple[Incoming, ...] | None = None
+    respond: Callable[[list[int]], Response] | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One parsed request waiting for the intake writer.
+
+    Deliveries of alerts also carry them and `respond` (the answer from the stored alert ids), so a batch can
+    take the re-delivery fast path (intake/fastpath.py) instead of `work`.
+    """
+
+    key: str
+    work: Work
+    clock: Clock
+    settings: Settings
+    alerts: tuple[Incoming, ...] | None = None
+    respond: Callable[[list[int]], Response] | None = None
+
+
+def apply_batch(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
+    """The writer's batch, in arrival order: re-deliveries by the fast path, the rest each in a SAVEPOINT."""
+    now = deliveries[0].clock.now()
+    integrations: dict[str, Integration | None] = {}
+    wanted: dict[int, set[str]] = {}
+    for delivery in deliveries:
+        if delivery.key not in integrations:
+            integrations[delivery.key] = service.by_key(session, delivery.key)
+        found = integrations[delivery.key]
+        if found is not None and delivery.alerts is not None:
+            wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
+    fastpath.lock_services(session, set(wanted))
+    stored = fastpath.prefetch(session, wanted)
+    pending = fastpath.Pending()
+    slow: set[int] = set()  # services with a full-path delivery in this batch: later ones follow it
+    results: list[Response | Exception] = []
+    for delivery in deliveries:
+        found = integrations[delivery.key]
+        if found is not None and delivery.respond is not None and delivery.alerts is not None:
+            if found.service_id not in slow:
+                planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
+                if planned is not None:
+                    fastpath.queue_updates(pending, planned, now)
+                    fastpath.touch(found, now)
+                    results.append(delivery.respond([row.id for row, _item in planned]))
+                    continue
+            slow.add(found.service_id)
+        pending.write(session)  # the full path must see every earlier re-delivery
+        results.append(_apply_one(session, delivery))
+    pending.write(session)
+    return results
+
+
+def _apply_one(session: Session, delivery: Delivery) -> Response | Exception:
+    try:
+        with session.begin_nested():
+            ctx = Ctx(session=session, clock=delivery.clock, settings=delivery.settings)
+            ctx.source = "integration"
+            integration = service.by_key(session, delivery.key)
+            if integration is None:
+                raise UnknownKey
+            return delivery.work(ctx, integration)
+    except OperationalError:
+        raise  # busy or gone: the whole batch fails and each item is retried alone, then answered 503
+    except (UnknownKey, AppError, ValueError, DBAPIError) as error:
+        return error
+
+
+def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]:
+    """The app's intake writer (one per process): concurrent deliveries share one commit."""
+    writer = getattr(app_state, "intake_writer", None)
+    if writer is None:
+        with _writer_lock:
+            writer = getattr(app_state, "intake_writer", None)
+            if writer is None:
+                writer = GroupCommitter(
+                    app_state.db, apply_batch, name="intake-writer", max_batch=64, max_pending=2_000
+                )
+                app_state.intake_writer = writer
+    return writer
+
+
+_writer_lock = threading.Lock()
