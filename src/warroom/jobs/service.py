@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import socket
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,7 @@ from warroom.errors import Conflict, Invalid, NotFound
 from warroom.jobs.models import JOB_STATUSES, Job
 from warroom.jobs.periodic import PERIODIC_KEY, next_slot_after, periodic_key
 from warroom.jobs.registry import JOB_QUEUES, SUBSCRIBERS
+from warroom.jobs.wake import DUE_QUEUES_KEY
 from warroom.lib.pagination import PageRequest, paginate
 from warroom.lib.schema import MAX_ID
 from warroom.settings import Settings
@@ -26,32 +26,6 @@ from warroom.settings import Settings
 
 class LeaseLost(Exception):
     """The job is no longer this worker's: its lease expired and another worker claimed it."""
-
-
-DUE_QUEUES_KEY = "jobs_due_queues"
-_WAKERS: weakref.WeakSet[Any] = weakref.WeakSet()  # this process's worker pools (objects with wake_queues)
-
-
-def register_waker(pool: Any) -> None:
-    """Wake `pool.wake_queues(queues)` after any commit in this process that added jobs due now.
-
-    A page, an escalation step or a notice enqueued by a request then starts at once instead of after the
-    worker's next poll (WARROOM_WORKER_POLL, 1 s); other processes still find it on their next poll.
-    """
-    _WAKERS.add(pool)
-
-
-@event.listens_for(Session, "after_commit")
-def _wake_workers(session: Session) -> None:
-    queues = session.info.pop(DUE_QUEUES_KEY, None)
-    if queues:
-        for pool in list(_WAKERS):
-            pool.wake_queues(queues)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_due_queues(session: Session) -> None:
-    session.info.pop(DUE_QUEUES_KEY, None)
 
 
 def enqueue(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from warroom.context import Actor, Ctx
 from warroom.db import Database
-from warroom.jobs import service
+from warroom.jobs import service, wake
 from warroom.jobs.models import Job
 from warroom.jobs.registry import (
     DEDICATED_QUEUES,
@@ -236,7 +236,7 @@ class WorkerPool:
                 if index == 0:
                     self.first_of_each_queue.append(worker)
         self._stop = threading.Event()
-        service.register_waker(self)
+        wake.register_waker(self)
 
     def wake_queues(self, queues: set[str]) -> None:
         """Wake the threads serving any of `queues` (called after a commit that added jobs due now)."""
