@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from status_helpers import add_service, declare
@@ -94,7 +95,7 @@ def test_the_fast_lane_answers_a_hit_exactly_as_the_route_does(client, app, monk
     assert calls == [("page", "index"), ("json", "summary.json")]
 
 
-def test_a_poll_that_is_due_goes_through_the_route_and_sees_another_process_publish(client, app, make_ctx, alice):
+def test_a_due_poll_runs_in_the_background_and_sees_another_process_publish(client, app, make_ctx, alice):
     with make_ctx(actor=alice.user) as ctx:
         api = add_service(ctx, "Public API")
     cache = status_cache.cache_for(app.state)
@@ -108,7 +109,33 @@ def test_a_poll_that_is_due_goes_through_the_route_and_sees_another_process_publ
 
     cache._checked_at -= cache.check_seconds  # the once-a-second poll is now due
 
+    # The hit that finds the poll due is answered from memory at once; the poll runs in a thread meanwhile.
+    assert client.get("/status/api/v2/status.json").json()["status"]["indicator"] == "none"
+    deadline = time.monotonic() + 10
+    while cache._poll_claimed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not cache._poll_claimed
     assert client.get("/status/api/v2/status.json").json()["status"]["indicator"] == "critical"
+
+
+def test_a_refresh_is_claimed_once_and_only_for_a_key_rendered_before(app, db):
+    from warroom.status.cache import RenderCache
+
+    cache = RenderCache()
+    now = app.state.clock.now()
+    assert cache.refresh_soon(("page", "index"), now) is False  # nothing to re-render yet
+    cache.get(
+        ("page", "index"),
+        open_session=lambda: db.session(readonly=True),
+        now=now,
+        media_type="text/html",
+        build=lambda s: b"v1",
+    )
+    cache._checked_at -= cache.check_seconds
+    assert cache.try_poll() is True  # a poll already under way ...
+    assert cache.refresh_soon(("page", "index"), now) is False  # ... is not started twice
+    cache.release_poll()
+    assert cache.refresh_soon(("page", "index"), now) is True
 
 
 def test_concurrent_misses_render_a_key_once(app, db):

@@ -3,11 +3,13 @@
 #
 #   bench/status/run.sh            (needs wrk and nginx: apt-get install wrk nginx-light)
 #
-# Knobs: DUR=10s WARMUP=2s THREADS=2 CONNS=64 WORKERS=1. Every server is started in the background,
+# Knobs: DUR=10s WARMUP=10s THREADS=2 CONNS=64 WORKERS=2 (`warroom serve --workers`: as many processes as nginx,
+# which runs one per core). The warm-up covers start-up: each process compiles its templates and runs every
+# periodic job once in its first seconds. Every server is started in the background,
 # tracked by PID and stopped by PID. Scratch state lives in a mktemp directory removed at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-DUR=${DUR:-10s} WARMUP=${WARMUP:-2s} THREADS=${THREADS:-2} CONNS=${CONNS:-64} WORKERS=${WORKERS:-1}
+DUR=${DUR:-10s} WARMUP=${WARMUP:-10s} THREADS=${THREADS:-2} CONNS=${CONNS:-64} WORKERS=${WORKERS:-2}
 APP_PORT=${APP_PORT:-18090} NGINX_PORT=${NGINX_PORT:-18091}
 TMP=$(mktemp -d /tmp/bench-status.XXXXXX)
 chmod 755 "$TMP"  # nginx workers (www-data) must read the export
@@ -23,8 +25,8 @@ with app.ctx() as ctx: demo.load(ctx)'
 "$ROOT/.venv/bin/warroom" status export "$TMP/site" >/dev/null
 chmod -R a+rX "$TMP/site"
 
-"$ROOT/.venv/bin/uvicorn" --factory warroom.app:create_app --host 127.0.0.1 --port "$APP_PORT" \
-  --workers "$WORKERS" --log-level warning --no-access-log >"$TMP/app.log" 2>&1 &
+"$ROOT/.venv/bin/warroom" serve --host 127.0.0.1 --port "$APP_PORT" --workers "$WORKERS" --no-access-log \
+  --no-migrate >"$TMP/app.log" 2>&1 &
 PIDS+=($!)
 mkdir -p "$TMP/nginx"
 cat >"$TMP/nginx.conf" <<CONF
@@ -57,7 +59,7 @@ measure() {  # name url
   errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr '\n' ' ' || true)
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-none}"
 }
-echo "wrk -t$THREADS -c$CONNS -d$DUR --latency; uvicorn workers: $WORKERS; $(nproc) cores; $(date -u +%FT%TZ)"
+echo "wrk -t$THREADS -c$CONNS -d$DUR --latency; warroom serve --workers $WORKERS; $(nproc) cores; $(date -u +%FT%TZ)"
 echo "| target | requests/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|"
 measure "app /status (render cache)" "http://127.0.0.1:$APP_PORT/status"

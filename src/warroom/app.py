@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from warroom import __version__, handlers
 from warroom.auth import api as auth_api
@@ -99,7 +101,7 @@ def create_app(
             if db is None:
                 database.dispose()
 
-    app = FastAPI(
+    app = WarroomApp(
         title="Warroom",
         version=__version__,
         description="Incident response API. Authenticate with `Authorization: Bearer <token>`.",
@@ -158,9 +160,35 @@ def create_app(
         return {"status": "ok", "database": "ok", "version": __version__}
 
     _install_error_handlers(app)
-    app.add_middleware(StatusFastLane)  # cached public status answers skip routing entirely
-    app.add_middleware(IntakeFastLane)  # alert POSTs skip routing and dependency solving
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app of one `warroom serve --workers N` process, built from the environment the command set."""
+    return create_app(run_worker=os.environ.get("WARROOM_SERVE_RUN_WORKER", "1") == "1")
+
+
+class WarroomApp(FastAPI):
+    """FastAPI with the two fast lanes in front of everything else.
+
+    The status lane answers cached public pages and the intake lane answers alert POSTs before FastAPI's own
+    per-request work (its telemetry check reads the environment on every request, then the error, telemetry
+    and body-limit middlewares and routing). Everything else goes on to FastAPI unchanged.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._lanes = StatusFastLane(IntakeFastLane(self._framework))
+
+    async def _framework(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["app"] = self
+            await self._lanes(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 def _wants_html(request: Request) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -91,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert", help="PEM certificate: serve HTTPS directly")
     serve.add_argument("--tls-key", help="PEM private key for --tls-cert")
     serve.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations at start")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="web processes sharing the port (each also runs a job worker)"
+    )
+    serve.add_argument("--no-access-log", action="store_true", help="do not log each request")
     serve.set_defaults(handler=cmd_serve)
 
     worker = sub.add_parser("worker", help="run a job worker alone (scale out with several)")
@@ -168,6 +173,8 @@ def cmd_serve(args: argparse.Namespace, app: CliApp) -> int:
     settings.check_can_serve()
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CliError("--tls-cert and --tls-key go together")
+    if not 1 <= args.workers <= 64:
+        raise CliError("--workers must be between 1 and 64")
     if not args.no_migrate:
         migrate(settings)
     scheme = "https" if args.tls_cert else "http"
@@ -183,19 +190,32 @@ def cmd_serve(args: argparse.Namespace, app: CliApp) -> int:
                 logins = demo.load(Ctx(session=session, clock=app.clock, settings=settings, source="cli"))
         finally:
             database.dispose()
-    web_app = create_app(settings, clock=app.clock, run_worker=not args.no_worker)
-    app.print(f"Warroom is running at {url}")
+    if args.workers > 1:
+        # Each process builds its own app from the environment (uvicorn starts them afresh), so what this
+        # command decided travels there: the mode, the public URL and whether to run the job worker.
+        os.environ.update(
+            WARROOM_MODE=settings.mode,
+            WARROOM_BASE_URL=settings.base_url or url,
+            WARROOM_SERVE_RUN_WORKER="0" if args.no_worker else "1",
+        )
+        web_app: Any = "warroom.app:serve_app"
+    else:
+        web_app = create_app(settings, clock=app.clock, run_worker=not args.no_worker)
+    app.print(f"Warroom is running at {url}" + (f" ({args.workers} processes)" if args.workers > 1 else ""))
     for email, password, role in logins:
         app.print(f"  log in as {email} / {password}  ({role})")
     if settings.uses_default_secret:
         app.print("  (dev/demo mode: using the built-in secret key; never do this in production)")
     uvicorn.run(
         web_app,
+        factory=args.workers > 1,
+        workers=args.workers if args.workers > 1 else None,
         host=args.host,
         port=args.port,
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
         log_level="info",
+        access_log=not args.no_access_log,
         proxy_headers=True,
     )
     return 0

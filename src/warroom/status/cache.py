@@ -97,6 +97,8 @@ class RenderCache:
         self._seen_local = -1
         self._poll_claimed = False
         self._prerendering: set[tuple[str, str]] = set()
+        # key -> how to render it again (set by `get`), so a hit can refresh in the background
+        self._recipes: dict[tuple[str, str], tuple[Callable[[], Session], str, Callable[[Session], bytes]]] = {}
         self.renders = 0  # how many times something was rendered (tests and the benchmark read it)
 
     def _refresh_generation(self, open_session: Callable[[], Session]) -> int:
@@ -153,6 +155,31 @@ class RenderCache:
     def release_poll(self) -> None:
         self._poll_claimed = False
 
+    def refresh_soon(self, key: tuple[str, str], now: datetime) -> bool:
+        """Claim the due poll and do it in a background thread (the fast lane's hits never wait for it).
+
+        The thread rereads the generation (re-rendering `key` if it changed) and, near the end of a minute,
+        renders the next minute's entry. Meanwhile every request is answered from the entry in memory, at
+        most about a second old, as Cache-Control allows anyway. False when another poll is under way or
+        the key was never rendered here.
+        """
+        recipe = self._recipes.get(key)
+        if recipe is None or not self.try_poll():
+            return False
+        open_session, media_type, build = recipe
+
+        def work() -> None:
+            try:
+                self.get(key, open_session=open_session, now=now, media_type=media_type, build=build)
+                self.prerender_next_minute(key, open_session=open_session, now=now, media_type=media_type, build=build)
+            except Exception:  # the next request polls again, and a miss shows the reader the error
+                log.warning("status cache: background refresh of %s failed", key, exc_info=True)
+            finally:
+                self.release_poll()
+
+        threading.Thread(target=work, name="status-refresh", daemon=True).start()
+        return True
+
     def prerender_next_minute(
         self,
         key: tuple[str, str],
@@ -202,6 +229,7 @@ class RenderCache:
         minute = now.replace(second=0, microsecond=0)
         with self._lock:
             render_lock = self._render_locks.setdefault(key, threading.Lock())
+            self._recipes[key] = (open_session, media_type, build)
         generation = self._refresh_generation(open_session)
         found = self._entries.get((key, minute))
         if found is not None and found[0] == generation:
