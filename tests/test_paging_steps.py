@@ -34,11 +34,13 @@ def test_a_duplicate_step_job_does_nothing(alice_api, alice, bob, make_ctx, db, 
     paged_service(make_ctx, policy)
     incident = declare(alice_api)
     run_jobs(db, clock, settings)
-    first = _step_jobs(make_ctx)[0]
-    assert first[0] == f"paging:{escalation(make_ctx, incident).id}:0:0:0"
-    with make_ctx() as ctx:  # the same step delivered again (a retried claim), under a fresh key
+    # Rule 1 ran inline when paging started; the only step job is rule 2's, due after rule 1's delay.
+    steps = _step_jobs(make_ctx)
+    assert [key for key, _status, _payload in steps] == [f"paging:{escalation(make_ctx, incident).id}:0:1:0"]
+    rule_1 = {**steps[0][2], "rule": 0, "version": 1}  # the payload rule 1's job would have had
+    with make_ctx() as ctx:  # rule 1's step delivered again (a retried claim), under a fresh key
         ctx.session.add(
-            Job(name=engine.STEP_JOB, payload=first[2], status="pending", run_at=clock.now(), created_at=clock.now())
+            Job(name=engine.STEP_JOB, payload=rule_1, status="pending", run_at=clock.now(), created_at=clock.now())
         )
     run_jobs(db, clock, settings)
     assert pages(make_ctx, incident) == [(at(0), ["Bob"])]

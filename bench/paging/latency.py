@@ -324,7 +324,7 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--work", type=Path, required=True, help="scratch directory (run.sh's mktemp)")
     parser.add_argument("--n", type=int, default=1000, help="alerts, each opening one incident (at most 99,999)")
-    parser.add_argument("--rate", type=float, default=20.0, help="alerts per second, fixed schedule")
+    parser.add_argument("--rate", type=float, default=5.0, help="alerts per second, fixed schedule")
     parser.add_argument("--wait", type=float, default=300.0, help="seconds to wait for pages after the last 2xx")
     args = parser.parse_args()
     if not 1 <= args.n <= 99_999 or not 0 < args.rate <= 10_000 or not 0 < args.wait <= 3600:

@@ -3,7 +3,7 @@
 # webhook receiver, p50/p90/p99/max over N incidents. Goal (issue 4): p99 < 0.5 s. The comparison point is
 # Alertmanager's default group_wait of 30 s before its first notification.
 #
-#   bench/paging/run.sh                 N=1000 RATE=20 WAIT=300 by default; prints a Markdown table
+#   bench/paging/run.sh                 N=1000 RATE=5 WAIT=300 by default; prints a Markdown table
 #   N=50 RATE=10 bench/paging/run.sh    a quick check (about 10 s)
 #
 # Knobs: N alerts (each opens its own SEV1 incident), RATE alerts/s on a fixed schedule (modest, so it measures
@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 N="${N:-1000}"
-RATE="${RATE:-20}"
+RATE="${RATE:-5}"
 WAIT="${WAIT:-300}"
 POLL="${POLL:-}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -57,10 +59,68 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
+BUSY_SECONDS = 30.0
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock_for(database: str) -> threading.Lock:
+    with _write_locks_guard:
+        return _write_locks.setdefault(database, threading.Lock())
+
+
+class _SQLiteConnection(sqlite3.Connection):
+    """A sqlite3 connection whose write transactions also hold this process's lock for the database file.
+
+    SQLite lets one writer in at a time and makes the others poll: a blocked BEGIN IMMEDIATE sleeps 1, 2, 5,
+    10 ... up to 100 ms between tries, so with a dozen threads (intake writer, job workers, requests) a
+    page could sit behind such sleeps long after the lock was free. Threads of one process queue on a
+    Python lock instead, which hands over the moment the holder commits or rolls back; other processes
+    still meet SQLite's own lock. The lock is taken where BEGIN IMMEDIATE would have blocked anyway, so it
+    adds no waiting of its own.
+    """
+
+    _warroom_lock: threading.Lock | None = None
+    _warroom_holds = False
+
+    def take_write_lock(self) -> None:
+        if self._warroom_lock is not None and not self._warroom_holds:
+            # On timeout go on without it: SQLite's busy timeout then decides, as before.
+            self._warroom_holds = self._warroom_lock.acquire(timeout=BUSY_SECONDS)
+
+    def drop_write_lock(self) -> None:
+        if self._warroom_holds and not self.in_transaction:
+            self._warroom_holds = False
+            assert self._warroom_lock is not None
+            self._warroom_lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.drop_write_lock()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.drop_write_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._warroom_holds:
+                self._warroom_holds = False
+                assert self._warroom_lock is not None
+                self._warroom_lock.release()
+
+
 def create_db_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        connect_args = {"check_same_thread": False, "timeout": BUSY_SECONDS, "factory": _SQLiteConnection}
+        engine = create_engine(url, connect_args=connect_args)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
@@ -71,6 +131,9 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
+        database = engine.url.database
+        if isinstance(dbapi_connection, _SQLiteConnection) and database and database != ":memory:":
+            dbapi_connection._warroom_lock = _write_lock_for(str(Path(database).resolve()))
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -85,7 +148,15 @@ def _configure_sqlite(engine: Engine) -> None:
         if conn.get_execution_options().get("warroom_readonly"):
             conn.exec_driver_sql("BEGIN")
         else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            raw = conn.connection.dbapi_connection
+            if isinstance(raw, _SQLiteConnection):
+                raw.take_write_lock()
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                if isinstance(raw, _SQLiteConnection):
+                    raw.drop_write_lock()
+                raise
 
 
 class Database:

@@ -38,6 +38,8 @@ class Registration:
 HANDLERS: dict[str, JobHandler] = {}
 REGISTRATIONS: dict[str, Registration] = {}
 SUBSCRIBERS: dict[str, list[str]] = {}
+Guard = Callable[[Ctx, dict[str, Any]], bool]
+GUARDS: dict[tuple[str, str], Guard] = {}  # (topic, job) -> whether a publish needs the job at all
 # Queues with their own worker threads (name -> thread count). Jobs in any other queue share the general
 # thread, so a channel that hangs (a webhook receiver, an SMS provider's rate limit) never delays the others.
 DEDICATED_QUEUES: dict[str, int] = {}
@@ -107,8 +109,16 @@ def registration(name: str) -> Registration | None:
     return Registration(handler=handler) if handler is not None else None
 
 
-def subscribe(topic: str, job_name: str) -> None:
-    """Run job `job_name` whenever `topic` is published (e.g. "incident.declared")."""
+def subscribe(topic: str, job_name: str, *, when: Guard | None = None) -> None:
+    """Run job `job_name` whenever `topic` is published (e.g. "incident.declared").
+
+    `when(ctx, payload)`, if given, is asked at publish time, in the publishing transaction: False means the
+    job would have nothing to do (no webhook endpoint exists, say), so none is queued.
+    """
     names = SUBSCRIBERS.setdefault(topic, [])
     if job_name not in names:
         names.append(job_name)
+    if when is not None:
+        GUARDS[(topic, job_name)] = when
+    else:
+        GUARDS.pop((topic, job_name), None)

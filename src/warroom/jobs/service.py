@@ -17,7 +17,7 @@ from warroom.context import Ctx
 from warroom.errors import Conflict, Invalid, NotFound
 from warroom.jobs.models import JOB_STATUSES, Job
 from warroom.jobs.periodic import PERIODIC_KEY, next_slot_after, periodic_key
-from warroom.jobs.registry import JOB_QUEUES, SUBSCRIBERS
+from warroom.jobs.registry import GUARDS, JOB_QUEUES, SUBSCRIBERS
 from warroom.jobs.wake import DUE_QUEUES_KEY
 from warroom.lib.pagination import PageRequest, paginate
 from warroom.lib.schema import MAX_ID
@@ -121,6 +121,9 @@ def publish(ctx: Ctx, topic: str, payload: dict[str, Any], *, key: str | None = 
     # cli.main, the worker command) import them all through warroom.handlers.load_all().
     jobs = []
     for name in SUBSCRIBERS.get(topic, []):
+        guard = GUARDS.get((topic, name))
+        if guard is not None and not guard(ctx, payload):
+            continue
         job_key = f"{key}:{name}" if key else None
         jobs.append(enqueue(ctx, name, {**payload, "topic": topic}, key=job_key))
     return jobs

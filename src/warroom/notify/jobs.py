@@ -25,4 +25,5 @@ def incident_event_webhooks(ctx: Ctx, payload: dict[str, Any]) -> None:
     webhooks.deliver_incident_event(ctx, incident_id=incident_id, event_id=event_id)
 
 
-subscribe(webhooks.EVENT_TOPIC, INCIDENT_EVENT_JOB)
+# No job per timeline event when no endpoint could receive it (most installs have none).
+subscribe(webhooks.EVENT_TOPIC, INCIDENT_EVENT_JOB, when=lambda ctx, payload: webhooks.any_active_endpoint(ctx))

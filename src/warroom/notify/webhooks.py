@@ -89,6 +89,12 @@ def list_webhook_endpoints(ctx: Ctx) -> list[WebhookEndpoint]:
     return list(ctx.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
 
 
+def any_active_endpoint(ctx: Ctx) -> bool:
+    """Whether any endpoint is active (a cheap check before queueing a fan-out job)."""
+    found = ctx.session.scalar(select(WebhookEndpoint.id).where(WebhookEndpoint.is_active.is_(True)).limit(1))
+    return found is not None
+
+
 def get_webhook_endpoint(ctx: Ctx, endpoint_id: int) -> WebhookEndpoint:
     """One endpoint, or NotFound."""
     endpoint = ctx.session.get(WebhookEndpoint, endpoint_id) if 0 < endpoint_id <= MAX_ID else None

@@ -3,6 +3,8 @@
 Every step is a job keyed `paging:{escalation}:{loop}:{rule}:{retrigger}` whose payload carries the
 version of the escalation it was scheduled for. The handler locks the escalation row and compares: a
 stale or duplicate job (the escalation moved on, was acknowledged, or the job ran already) does nothing.
+When paging starts at once (high urgency, or within support hours), rule 1 runs in the transaction that
+opens the escalation, so the first page does not wait for a job hop; later rules are step jobs.
 """
 
 from __future__ import annotations
@@ -159,7 +161,11 @@ def open_escalation(
         if start > now:
             summary = f"Low urgency outside support hours ({describe_support_hours(hours)}): paging waits until then"
             paging_event(ctx, incident, "paging.waiting", summary, escalation_id=escalation.id, until=start.isoformat())
-        put_step_job(ctx, escalation, at=start)
+            put_step_job(ctx, escalation, at=start)
+        else:
+            # Rule 1 is due now: page in this transaction rather than through one more job hop (each hop is a
+            # queue wait and two transactions; the page is what the team waits for).
+            perform_step(ctx, escalation)
     ensure_auditor(ctx)
     return escalation
 
