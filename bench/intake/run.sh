@@ -67,7 +67,7 @@ start_warroom() {
     rm -f "$work/warroom.db"*
     export WARROOM_DATABASE_URL="sqlite:///$work/warroom.db" WARROOM_MODE=dev
     "$VENV/bin/warroom" migrate >/dev/null
-    "$VENV/bin/warroom" serve --host 127.0.0.1 --port "$WR_PORT" --no-migrate >"$work/warroom.log" 2>&1 &
+    "$VENV/bin/warroom" serve --host 127.0.0.1 --port "$WR_PORT" --no-migrate --no-access-log >"$work/warroom.log" 2>&1 &
     pids+=($!)
     wait_http "http://127.0.0.1:$WR_PORT/healthz"
     WR_PATH="$("$VENV/bin/python" "$HERE/setup_target.py" "http://127.0.0.1:$WR_PORT")"

@@ -264,10 +264,14 @@ def first_pages(run: Run, channel: str) -> dict[str, float]:
     return first
 
 
+def _database() -> str:
+    return "PostgreSQL" if os.environ.get("WARROOM_DATABASE_URL", "").startswith("postgresql") else "SQLite"
+
+
 def report(run: Run, args: argparse.Namespace, poll: float, waited: float) -> int:
     accepted = run.accepted
     print(
-        f"\nbench/paging: N={args.n} RATE={args.rate:g}/s WAIT={args.wait:g}s, SQLite, `warroom serve` with its "
+        f"\nbench/paging: N={args.n} RATE={args.rate:g}/s WAIT={args.wait:g}s, {_database()}, `warroom serve` with its "
         f"worker (WARROOM_WORKER_POLL={poll:g} s); {os.cpu_count()} cores; {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
     )
     knob = f" POLL={os.environ['WARROOM_WORKER_POLL']}" if os.environ.get("WARROOM_WORKER_POLL") else ""

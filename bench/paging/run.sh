@@ -18,6 +18,7 @@ N="${N:-1000}"
 RATE="${RATE:-5}"
 WAIT="${WAIT:-300}"
 POLL="${POLL:-}"
+DB_URL="${DB_URL:-}"
 
 ensure_venv >/dev/null
 # aiosmtpd is a test extra; install only when something is missing, so a ready venv is left as it is.
@@ -31,7 +32,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export WARROOM_DATABASE_URL="sqlite:///$work/warroom.db" WARROOM_MODE=dev
+# DB_URL runs it on another database, e.g. an empty PostgreSQL one: DB_URL=postgresql://u:pw@127.0.0.1/bench
+export WARROOM_DATABASE_URL="${DB_URL:-sqlite:///$work/warroom.db}" WARROOM_MODE=dev
 if [ -n "$POLL" ]; then export WARROOM_WORKER_POLL="$POLL"; fi
 "$VENV/bin/warroom" migrate >/dev/null
 "$VENV/bin/python" bench/paging/latency.py --work "$work" --n "$N" --rate "$RATE" --wait "$WAIT"

@@ -59,6 +59,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
+# Row locks taken to serialise work on a parent row (a service, an incident, an escalation) never change its
+# key, so PostgreSQL's FOR NO KEY UPDATE is enough: unlike FOR UPDATE it does not block other transactions'
+# inserts of rows that reference it (their foreign-key checks take KEY SHARE), e.g. a page's timeline entry
+# while intake holds the service. SQLite ignores it (BEGIN IMMEDIATE already serialises writers).
+NO_KEY_UPDATE: dict[str, bool] = {"key_share": True}
 BUSY_SECONDS = 30.0
 _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from warroom.context import Ctx
+from warroom.db import NO_KEY_UPDATE
 from warroom.incidents.models import Incident, RoleAssignment, Task, TimelineEvent, incident_services
 from warroom.incidents.projection import COLUMNS, IncidentState, TaskState, apply_event
 from warroom.jobs import service as jobs
@@ -22,7 +23,7 @@ def lock(ctx: Ctx, incident: Incident) -> None:
     On PostgreSQL this is SELECT … FOR UPDATE; SQLite already serialises writers (BEGIN IMMEDIATE).
     """
     ctx.session.flush()
-    ctx.session.refresh(incident, with_for_update=True)
+    ctx.session.refresh(incident, with_for_update=NO_KEY_UPDATE)
 
 
 def load_state(ctx: Ctx, incident: Incident) -> IncidentState:

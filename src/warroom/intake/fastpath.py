@@ -108,7 +108,9 @@ def _ends_at(item: Incoming, row: Stored, now: datetime) -> datetime | None:
 def lock_services(session: Session, service_ids: set[int]) -> None:
     """PostgreSQL: take the batch's service row locks in id order (no deadlock between two writers)."""
     if service_ids and session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Service.id).where(Service.id.in_(service_ids)).order_by(Service.id).with_for_update())
+        session.execute(
+            select(Service.id).where(Service.id.in_(service_ids)).order_by(Service.id).with_for_update(key_share=True)
+        )
 
 
 def prefetch(session: Session, wanted: dict[int, set[str]]) -> dict[int, dict[str, Stored]]:

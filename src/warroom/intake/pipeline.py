@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from warroom.catalog.models import Service
 from warroom.context import Actor, Ctx
+from warroom.db import NO_KEY_UPDATE
 from warroom.errors import NotFound
 from warroom.intake import noise
 from warroom.intake.formats import Incoming
@@ -48,7 +49,7 @@ def integration_ctx(ctx: Ctx, integration: Integration | None, *, via: str | Non
 
 def lock_service(ctx: Ctx, service_id: int) -> Service:
     """Take the service's row lock (PostgreSQL; SQLite already has one writer) so deliveries serialise."""
-    service = ctx.session.get(Service, service_id, with_for_update=True)
+    service = ctx.session.get(Service, service_id, with_for_update=NO_KEY_UPDATE)
     if service is None:
         raise NotFound(f"service {service_id} does not exist")
     return service

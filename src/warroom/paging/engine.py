@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from warroom.catalog.models import Service
 from warroom.context import Ctx
+from warroom.db import NO_KEY_UPDATE
 from warroom.incidents import service as incidents
 from warroom.incidents.models import Incident, incident_services
 from warroom.jobs import service as jobs
@@ -51,7 +52,7 @@ def ensure_auditor(ctx: Ctx) -> None:
 
 def lock_escalation(ctx: Ctx, escalation_id: int) -> Escalation | None:
     """Re-read an escalation under a row lock (PostgreSQL; SQLite already has one writer)."""
-    return ctx.session.get(Escalation, escalation_id, with_for_update=True, populate_existing=True)
+    return ctx.session.get(Escalation, escalation_id, with_for_update=NO_KEY_UPDATE, populate_existing=True)
 
 
 def snapshot_of(policy: EscalationPolicy) -> dict[str, Any]:
@@ -191,7 +192,7 @@ def _notify_only(ctx: Ctx, incident: Incident, escalation: Escalation) -> None:
 def start_for_incident(ctx: Ctx, incident: Incident, *, reason: str, restart: bool = False) -> Escalation | None:
     """Open an escalation for the incident from its services' policy, unless one runs or it needs none."""
     ctx.session.flush()
-    ctx.session.refresh(incident, with_for_update=True)
+    ctx.session.refresh(incident, with_for_update=NO_KEY_UPDATE)
     if not incidents.is_open(incident):
         return None
     latest = current_escalation(ctx, incident)
