@@ -94,7 +94,11 @@ class _SQLiteConnection(sqlite3.Connection):
             self._warroom_holds = self._warroom_lock.acquire(timeout=BUSY_SECONDS)
 
     def drop_write_lock(self) -> None:
-        if self._warroom_holds and not self.in_transaction:
+        if not self.in_transaction:
+            self._release()
+
+    def _release(self) -> None:
+        if self._warroom_holds:
             self._warroom_holds = False
             assert self._warroom_lock is not None
             self._warroom_lock.release()
@@ -115,10 +119,7 @@ class _SQLiteConnection(sqlite3.Connection):
         try:
             super().close()
         finally:
-            if self._warroom_holds:
-                self._warroom_holds = False
-                assert self._warroom_lock is not None
-                self._warroom_lock.release()
+            self._release()
 
 
 def create_db_engine(settings: Settings) -> Engine:
