@@ -73,3 +73,52 @@ def test_a_second_writer_waits_for_the_first_and_then_goes_ahead(sqlite_only):
 
     assert order == ["first began", "first commits", "second began"]
     assert not _lock(sqlite_only).locked()
+
+
+CHILD = """
+import sys
+from sqlalchemy import text
+from warroom.db import Database
+from warroom.settings import Settings
+db = Database(Settings.from_env())
+with db.transaction() as session:
+    session.execute(text("SELECT 1"))
+    print("holding", flush=True)
+    sys.stdin.readline()  # hold the write transaction until the test says so
+print("committed", flush=True)
+"""
+
+
+def test_another_process_waits_on_the_sidecar_flock_until_the_holder_commits(sqlite_only, tmp_path):
+    import fcntl
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    database = str(Path(sqlite_only.engine.url.database).resolve())
+    env = dict(os.environ, WARROOM_DATABASE_URL=f"sqlite:///{database}")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        assert child.stdout.readline().strip() == "holding"
+        fd = os.open(database + "-writer.lock", os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):  # the child's write transaction holds it
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            child.stdin.write("go\n")
+            child.stdin.flush()
+            assert child.stdout.readline().strip() == "committed"
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released with the commit
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+        with sqlite_only.transaction() as session:  # and this process's writers take it as before
+            session.execute(text("SELECT 1"))
+            assert _lock(sqlite_only).locked()
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(10)

@@ -101,3 +101,36 @@ def test_an_idle_writer_thread_ends_and_the_next_write_starts_another(db):
     assert committer.write("second") > 0
     assert team_count(db) == 2
     committer.stop()
+
+
+def test_async_callers_complete_on_their_loop_with_one_wakeup_per_batch(db):
+    import asyncio
+
+    committer: GroupCommitter[str, int] = GroupCommitter(db, add_teams, max_batch=100)
+    wakeups = 0
+
+    async def main() -> tuple[list[int | BaseException], int]:
+        loop = asyncio.get_running_loop()
+        real = loop.call_soon_threadsafe
+
+        def counting(callback, *args, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal wakeups
+            wakeups += 1
+            return real(callback, *args, **kwargs)
+
+        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        futures = [committer.submit_async(f"async-{i}") for i in range(40)]
+        abandoned = committer.submit_async("abandoned")
+        abandoned.cancel()  # a caller that gave up: the writer must skip it, not fail
+        results: list[int | BaseException] = list(await asyncio.gather(*futures, return_exceptions=True))
+        batch_wakeups = wakeups
+        results += await asyncio.gather(committer.submit_async("explode"), return_exceptions=True)
+        return results, batch_wakeups
+
+    results, batch_wakeups = asyncio.run(main())
+    committer.stop()
+    ids = [r for r in results[:40] if isinstance(r, int)]
+    assert len(set(ids)) == 40  # every caller got its own committed row
+    assert isinstance(results[40], ValueError)  # a bad item's error reaches its caller
+    assert team_count(db) == 41  # the 40 and the abandoned one (it was queued before the caller left)
+    assert batch_wakeups < 20  # completions were grouped per batch, not one loop wake-up per item

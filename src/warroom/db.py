@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -65,13 +67,58 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 # while intake holds the service. SQLite ignores it (BEGIN IMMEDIATE already serialises writers).
 NO_KEY_UPDATE: dict[str, bool] = {"key_share": True}
 BUSY_SECONDS = 30.0
-_write_locks: dict[str, threading.Lock] = {}
+_write_locks: dict[str, _FileWriteLock] = {}
 _write_locks_guard = threading.Lock()
 
 
-def _write_lock_for(database: str) -> threading.Lock:
+class _FileWriteLock:
+    """One database file's write lock: threads of a process queue on a Python lock, processes on `flock`.
+
+    A thread first takes this process's lock, then an exclusive `flock` on a sidecar file
+    (`<database>-writer.lock`), so a writer in another process (`warroom serve --workers N`, the CLI) waits
+    in the kernel and wakes the moment the holder commits, where SQLite's busy handler would sleep 1, 2,
+    5 ... 100 ms between tries. The kernel drops the lock of a process that dies; SQLite's own lock and busy
+    timeout still guard every write, so a process without this lock (an older version, a tool) stays safe.
+    The `flock` has no timeout: it is only ever held for one write transaction, and a transaction's own
+    statements give up after SQLite's busy timeout.
+    """
+
+    def __init__(self, database: str) -> None:
+        self.threads = threading.Lock()
+        self.path = database + "-writer.lock"
+        self._fd: int | None = None
+        self._pid = 0
+        self._filed = False  # whether the current holder also holds the flock
+
+    def locked(self) -> bool:
+        return self.threads.locked()
+
+    def acquire(self, timeout: float) -> bool:
+        if not self.threads.acquire(timeout=timeout):
+            return False
+        try:
+            if self._fd is None or self._pid != os.getpid():  # a forked child shares its parent's fd
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                self._pid = os.getpid()
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._filed = True
+        except OSError:
+            self._filed = False  # no sidecar file here (a read-only directory): SQLite's own lock still rules
+        return True
+
+    def release(self) -> None:
+        if self._filed and self._fd is not None:
+            self._filed = False
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self.threads.release()
+
+
+def _write_lock_for(database: str) -> _FileWriteLock:
     with _write_locks_guard:
-        return _write_locks.setdefault(database, threading.Lock())
+        found = _write_locks.get(database)
+        if found is None:
+            found = _write_locks[database] = _FileWriteLock(database)
+        return found
 
 
 class _SQLiteConnection(sqlite3.Connection):
@@ -85,13 +132,13 @@ class _SQLiteConnection(sqlite3.Connection):
     adds no waiting of its own.
     """
 
-    _warroom_lock: threading.Lock | None = None
+    _warroom_lock: _FileWriteLock | None = None
     _warroom_holds = False
 
     def take_write_lock(self) -> None:
         if self._warroom_lock is not None and not self._warroom_holds:
             # On timeout go on without it: SQLite's busy timeout then decides, as before.
-            self._warroom_holds = self._warroom_lock.acquire(timeout=BUSY_SECONDS)
+            self._warroom_holds = self._warroom_lock.acquire(BUSY_SECONDS)
 
     def drop_write_lock(self) -> None:
         if not self.in_transaction:

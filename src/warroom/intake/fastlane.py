@@ -45,7 +45,21 @@ PATTERNS: list[tuple[re.Pattern[str], Route]] = [
 ]
 
 
+_seen: dict[str, tuple[str, Route] | None] = {}  # path -> _route(path): senders post to the same few paths
+SEEN_PATHS = 4096
+
+
 def _route(path: str) -> tuple[str, Route] | None:
+    if path in _seen:
+        return _seen[path]
+    found = _match(path)
+    if len(_seen) >= SEEN_PATHS:
+        _seen.clear()  # bounded: random paths cannot grow it
+    _seen[path] = found
+    return found
+
+
+def _match(path: str) -> tuple[str, Route] | None:
     """(key from the path, route) for a receiver path, None for anything else."""
     exact = EXACT.get(path)
     if exact is not None:

@@ -18,58 +18,127 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+import orjson
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from warroom.catalog.models import Service
 from warroom.intake.formats import Incoming
-from warroom.intake.models import Alert, Integration
+from warroom.intake.models import Alert
 from warroom.intake.pipeline import LAST_USED_EVERY, RESOLVE_TIMEOUT
+from warroom.lib.tokens import hash_token
 
 ALERTS = cast(Table, Alert.__table__)
 
 
 @dataclass
 class Stored:
+    """A stored alert as the driver returned it: annotations and ends_at stay in the database's form."""
+
     id: int
     status: str
-    annotations: dict[str, Any]
-    ends_at: datetime | None
+    notes: Any  # annotations: JSON text on SQLite, a dict on PostgreSQL
+    ends: Any  # ends_at: text on SQLite, a datetime on PostgreSQL
+
+
+class Driver:
+    """The fast path's statements as driver SQL, with the columns' own value conversions for the dialect.
+
+    SQLAlchemy's statement building and per-row processing cost more than SQLite's own work for these (about
+    0.1 ms per re-delivery in a profile). The SQL is plain and the values pass through the same type
+    processors the ORM uses (UTCDateTime, JSON/JSONB), so rows written here look exactly as the ORM's do.
+    Only the driver's placeholder is formatted into the statements; every value is a bound parameter.
+    """
+
+    IN_CHUNK = 500  # keys per SELECT: well under SQLite's and PostgreSQL's bound-parameter limits
+
+    def __init__(self, dialect: Dialect) -> None:
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        time_type = ALERTS.c.ends_at.type.dialect_impl(dialect)
+        json_type = ALERTS.c.annotations.type.dialect_impl(dialect)
+        self.bind_time = time_type.bind_processor(dialect) or _same
+        self.load_time = time_type.result_processor(dialect, None) or _same
+        self.bind_json = json_type.bind_processor(dialect) or _same
+        self.mark = mark
+        self.update_plain = f"UPDATE intake_alerts SET last_seen={mark}, ends_at={mark} WHERE id={mark}"  # noqa: S608
+        self.update_annotated = (
+            f"UPDATE intake_alerts SET last_seen={mark}, ends_at={mark}, annotations={mark} WHERE id={mark}"  # noqa: S608
+        )
+        self.touch_integration = f"UPDATE intake_integrations SET last_used_at={mark} WHERE id={mark}"  # noqa: S608
+
+    def select_alerts(self, count: int) -> str:
+        marks = ", ".join([self.mark] * count)
+        return (
+            "SELECT id, fingerprint, status, annotations, ends_at FROM intake_alerts"  # noqa: S608 (placeholders only)
+            f" WHERE service_id={self.mark} AND fingerprint IN ({marks})"
+        )
+
+    def select_integrations(self, count: int) -> str:
+        marks = ", ".join([self.mark] * count)
+        return (
+            "SELECT id, service_id, key_hash, revoked_at, last_used_at FROM intake_integrations"  # noqa: S608 (placeholders only)
+            f" WHERE key_hash IN ({marks})"
+        )
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_drivers: dict[str, Driver] = {}
+
+
+def driver_for(session: Session) -> Driver:
+    dialect = session.get_bind().dialect
+    found = _drivers.get(dialect.name)
+    if found is None:
+        found = _drivers[dialect.name] = Driver(dialect)
+    return found
+
+
+def cursor(session: Session) -> Any:
+    """A DBAPI cursor on the session's connection, inside its transaction (no per-row SQLAlchemy work)."""
+    return session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
 
 
 @dataclass
 class Pending:
-    """Row updates waiting to be written in one executemany."""
+    """Row updates waiting to be written in one executemany each."""
 
-    plain: list[dict[str, Any]] = field(default_factory=list)  # last_seen and ends_at
-    annotated: list[dict[str, Any]] = field(default_factory=list)  # ... and new annotations
+    plain: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, id)
+    annotated: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, annotations, id)
 
     def write(self, session: Session) -> None:
-        if self.plain:
-            statement = (
-                update(ALERTS)
-                .where(ALERTS.c.id == bindparam("row_id"))
-                .values(last_seen=bindparam("seen"), ends_at=bindparam("ends"))
-            )
-            session.connection().execute(statement, self.plain)
-        if self.annotated:
-            statement = (
-                update(ALERTS)
-                .where(ALERTS.c.id == bindparam("row_id"))
-                .values(last_seen=bindparam("seen"), ends_at=bindparam("ends"), annotations=bindparam("notes"))
-            )
-            session.connection().execute(statement, self.annotated)
+        if not (self.plain or self.annotated):
+            return
+        sql = driver_for(session)
+        raw = cursor(session)
+        try:
+            if self.plain:
+                raw.executemany(sql.update_plain, self.plain)
+            if self.annotated:
+                raw.executemany(sql.update_annotated, self.annotated)
+        finally:
+            raw.close()
         self.plain, self.annotated = [], []
 
 
 def stored_alerts(session: Session, service_id: int, fingerprints: set[str]) -> dict[str, Stored]:
-    """Id, status and annotations of the service's stored alerts with these fingerprints."""
-    rows = session.execute(
-        select(Alert.id, Alert.fingerprint, Alert.status, Alert.annotations, Alert.ends_at).where(
-            Alert.service_id == service_id, Alert.fingerprint.in_(fingerprints)
-        )
-    )
-    return {row.fingerprint: Stored(row.id, row.status, row.annotations or {}, row.ends_at) for row in rows}
+    """Id, status, annotations and expiry of the service's stored alerts with these fingerprints."""
+    sql = driver_for(session)
+    wanted = list(fingerprints)
+    out: dict[str, Stored] = {}
+    raw = cursor(session)
+    try:
+        for start in range(0, len(wanted), Driver.IN_CHUNK):
+            chunk = wanted[start : start + Driver.IN_CHUNK]
+            raw.execute(sql.select_alerts(len(chunk)), (service_id, *chunk))
+            for row_id, fingerprint, status, notes, ends in raw.fetchall():
+                out[fingerprint] = Stored(row_id, status, notes, ends)
+    finally:
+        raw.close()
+    return out
 
 
 def plan(items: Sequence[Incoming], stored: dict[str, Stored], now: datetime) -> list[tuple[Stored, Incoming]] | None:
@@ -86,23 +155,36 @@ def plan(items: Sequence[Incoming], stored: dict[str, Stored], now: datetime) ->
     return planned
 
 
-def queue_updates(pending: Pending, planned: list[tuple[Stored, Incoming]], now: datetime) -> None:
-    """The same changes as pipeline._update makes for a re-delivery."""
+class Stamp:
+    """One batch's instant in the database's form: last_seen, and the expiry resolve_timeout from now."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.sql = driver_for(session)
+        self.seen = self.sql.bind_time(now)
+        self.expiry = self.sql.bind_time(now + RESOLVE_TIMEOUT)
+
+
+def queue_updates(stamp: Stamp, pending: Pending, planned: list[tuple[Stored, Incoming]]) -> None:
+    """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations."""
     for row, item in planned:
-        row.ends_at = _ends_at(item, row, now)
-        values: dict[str, Any] = {"row_id": row.id, "seen": now, "ends": row.ends_at}
-        if item.annotations and item.annotations != row.annotations:
-            values["notes"] = item.annotations
-            row.annotations = item.annotations
-            pending.annotated.append(values)
+        if row.status == "firing" and item.expires:
+            # The push API's expiry moves with each receipt: its endsAt, or resolve_timeout from now.
+            row.ends = stamp.expiry if item.ends_at is None else stamp.sql.bind_time(item.ends_at)
+        if item.annotations and _parsed(row.notes) != item.annotations:
+            row.notes = stamp.sql.bind_json(item.annotations)
+            pending.annotated.append((stamp.seen, row.ends, row.notes, row.id))
         else:
-            pending.plain.append(values)
+            pending.plain.append((stamp.seen, row.ends, row.id))
 
 
-def _ends_at(item: Incoming, row: Stored, now: datetime) -> datetime | None:
-    if row.status == "firing" and item.expires:
-        return item.ends_at or now + RESOLVE_TIMEOUT  # the push API's expiry moves with each receipt
-    return row.ends_at
+def _parsed(notes: Any) -> Any:
+    """Stored annotations as a dict, to compare; any doubt reads as "changed", which only costs a write."""
+    if isinstance(notes, dict):
+        return notes  # PostgreSQL hands JSONB back parsed
+    try:
+        return orjson.loads(notes)  # SQLite: the JSON text the ORM's serializer wrote
+    except (orjson.JSONDecodeError, TypeError):
+        return None
 
 
 def lock_services(session: Session, service_ids: set[int]) -> None:
@@ -118,6 +200,41 @@ def prefetch(session: Session, wanted: dict[int, set[str]]) -> dict[int, dict[st
     return {service_id: stored_alerts(session, service_id, prints) for service_id, prints in wanted.items()}
 
 
-def touch(integration: Integration, now: datetime) -> None:
+@dataclass
+class Live:
+    """What the fast path needs of a live integration (the full path loads the ORM row itself)."""
+
+    id: int
+    service_id: int
+    last_used_at: datetime | None
+
+
+def live_integrations(session: Session, keys: set[str]) -> dict[str, Live | None]:
+    """Each key's live integration, None for unknown or revoked keys alike (as integrations.by_key)."""
+    sql = driver_for(session)
+    out: dict[str, Live | None] = dict.fromkeys(keys)
+    hashes = {hash_token(key): key for key in keys if key and len(key) <= 200}
+    if not hashes:
+        return out
+    raw = cursor(session)
+    try:
+        raw.execute(sql.select_integrations(len(hashes)), tuple(hashes))
+        rows = raw.fetchall()
+    finally:
+        raw.close()
+    for row_id, service_id, key_hash, revoked_at, last_used_at in rows:
+        if revoked_at is None:
+            out[hashes[key_hash]] = Live(row_id, service_id, sql.load_time(last_used_at))
+    return out
+
+
+def touch(session: Session, integration: Live, now: datetime) -> None:
+    """Record the integration's last use, at most once a minute (as pipeline.touch_integration)."""
     if integration.last_used_at is None or now - integration.last_used_at >= LAST_USED_EVERY:
         integration.last_used_at = now
+        sql = driver_for(session)
+        raw = cursor(session)
+        try:
+            raw.execute(sql.touch_integration, (sql.bind_time(now), integration.id))
+        finally:
+            raw.close()

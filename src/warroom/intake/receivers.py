@@ -20,11 +20,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
 from warroom.context import Ctx
 from warroom.errors import AppError
 from warroom.intake import service
-from warroom.intake.formats import BadPayload, load_json, parse_alertmanager, parse_prometheus
+from warroom.intake.formats import BadPayload, load_alerts_json, load_json, parse_alertmanager, parse_prometheus
 from warroom.intake.formats_pd import parse_change, parse_events_v1, parse_events_v2, parse_generic
 from warroom.intake.models import Integration
 from warroom.intake.writer import Delivery, Plan, UnknownKey, writer_for
@@ -128,20 +129,29 @@ async def deliver(state: Any, fmt: Format, build: Callable[[bytes], Plan], body:
             respond=parsed.respond,
         )
         try:
-            future = writer_for(state).submit(delivery)
+            future = writer_for(state).submit_async(delivery)
         except Overloaded:
             return _overloaded(fmt)
+        # A safety net, not a path: the writer completes every future, with an error if its batch failed.
+        guard = asyncio.get_running_loop().call_later(WRITE_TIMEOUT, _give_up, future)
         try:
-            result = await asyncio.wait_for(asyncio.wrap_future(future), WRITE_TIMEOUT)
+            result = await future
         except OperationalError:
             log.warning("intake: database busy, answering 503", exc_info=True)
             return _overloaded(fmt)
         except TimeoutError:
             log.warning("intake: no commit within %s s, answering 503", WRITE_TIMEOUT)
             return _overloaded(fmt)
+        finally:
+            guard.cancel()
         return _answer(fmt, result)  # committed: only now may the sender forget the alert
     finally:
         _in_flight.release()
+
+
+def _give_up(future: asyncio.Future[Any]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
 
 
 def _overloaded(fmt: Format) -> Response:
@@ -178,9 +188,20 @@ def _answer(fmt: Format, result: Response | Exception) -> Response:
 # ---------------------------------------------------------------- parsers per format
 
 
+class _Shared(Response):
+    """A response built once and sent many times: each send gets its own copy of the header list."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": list(self.raw_headers)})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+EMPTY_OK = _Shared(status_code=200)  # the push API's answer (200, no body), as Alertmanager gives it
+
+
 def alertmanager_plan(key: str) -> Callable[[bytes], Plan]:
     def build(body: bytes) -> Plan:
-        alerts = parse_alertmanager(load_json(body))
+        alerts = parse_alertmanager(load_alerts_json(body))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.ingest(ctx, integration, alerts)
@@ -196,13 +217,13 @@ def alertmanager_plan(key: str) -> Callable[[bytes], Plan]:
 
 def prometheus_plan(key: str) -> Callable[[bytes], Plan]:
     def build(body: bytes) -> Plan:
-        alerts = parse_prometheus(load_json(body))
+        alerts = parse_prometheus(load_alerts_json(body))
 
         def work(ctx: Ctx, integration: Integration) -> Response:
             service.ingest(ctx, integration, alerts)
-            return Response(status_code=200)
+            return EMPTY_OK
 
-        return Plan(key, work, tuple(alerts), lambda ids: Response(status_code=200))
+        return Plan(key, work, tuple(alerts), lambda ids: EMPTY_OK)
 
     return build
 

@@ -62,17 +62,16 @@ class Delivery:
 def apply_batch(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
     """The writer's batch, in arrival order: re-deliveries by the fast path, the rest each in a SAVEPOINT."""
     now = deliveries[0].clock.now()
-    integrations: dict[str, Integration | None] = {}
+    integrations = fastpath.live_integrations(session, {delivery.key for delivery in deliveries})
     wanted: dict[int, set[str]] = {}
     for delivery in deliveries:
-        if delivery.key not in integrations:
-            integrations[delivery.key] = service.by_key(session, delivery.key)
         found = integrations[delivery.key]
         if found is not None and delivery.alerts is not None:
             wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
     fastpath.lock_services(session, set(wanted))
     stored = fastpath.prefetch(session, wanted)
     pending = fastpath.Pending()
+    stamp = fastpath.Stamp(session, now)
     slow: set[int] = set()  # services with a full-path delivery in this batch: later ones follow it
     results: list[Response | Exception] = []
     for delivery in deliveries:
@@ -81,8 +80,8 @@ def apply_batch(session: Session, deliveries: Sequence[Delivery]) -> list[Respon
             if found.service_id not in slow:
                 planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
                 if planned is not None:
-                    fastpath.queue_updates(pending, planned, now)
-                    fastpath.touch(found, now)
+                    fastpath.queue_updates(stamp, pending, planned)
+                    fastpath.touch(session, found, now)
                     results.append(delivery.respond([row.id for row, _item in planned]))
                     continue
             slow.add(found.service_id)

@@ -14,6 +14,8 @@ Overloaded at once: intake answers 503 with Retry-After, which Alertmanager and 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -38,7 +40,19 @@ class Overloaded(Exception):
 @dataclass
 class _Pending(Generic[T, R]):
     item: T
-    future: Future[R]
+    future: Future[R] | asyncio.Future[R]
+    loop: asyncio.AbstractEventLoop | None = None  # set for asyncio futures: completed on their loop
+
+
+def _complete(done: list[tuple[asyncio.Future[R], R | None, BaseException | None]]) -> None:
+    """On the event loop: complete a batch's asyncio futures (one loop callback for the whole batch)."""
+    for future, result, error in done:
+        if future.done():
+            continue  # the caller gave up (cancelled or timed out)
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
 
 
 class GroupCommitter(Generic[T, R]):
@@ -71,6 +85,20 @@ class GroupCommitter(Generic[T, R]):
         future: Future[R] = Future()
         self._queue.put(_Pending(item, future))
         self._ensure_started()  # after the put: a writer that just went idle cannot strand this item
+        return future
+
+    def submit_async(self, item: T) -> asyncio.Future[R]:
+        """`submit` for a caller on an event loop: its future completes on that loop after the commit.
+
+        The writer completes every asyncio caller of a batch with one `call_soon_threadsafe` per loop, so
+        the loop wakes once per batch, not once per item (as `asyncio.wrap_future` on `submit` would).
+        """
+        if self._queue.qsize() >= self.max_pending:
+            raise Overloaded(f"{self._queue.qsize()} writes are already waiting")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
+        self._queue.put(_Pending(item, future, loop))
+        self._ensure_started()
         return future
 
     def write(self, item: T, timeout: float = 30.0) -> R:
@@ -136,7 +164,7 @@ class GroupCommitter(Generic[T, R]):
                     raise RuntimeError(f"apply returned {len(results)} results for {len(batch)} items")
         except Exception as exc:
             if len(batch) == 1:
-                batch[0].future.set_exception(exc)
+                self._finish(batch, [None], exc)
                 return
             log.warning("a batch of %d failed (%s); retrying each item alone", len(batch), exc)
             for pending in batch:
@@ -144,5 +172,22 @@ class GroupCommitter(Generic[T, R]):
             return
         self.batches += 1
         self.items += len(batch)
+        self._finish(batch, results, None)
+
+    @staticmethod
+    def _finish(batch: list[_Pending[T, R]], results: Sequence[R | None], error: BaseException | None) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[R], R | None, BaseException | None]]]
+        by_loop = {}
         for pending, result in zip(batch, results, strict=True):
-            pending.future.set_result(result)
+            if pending.loop is None:
+                assert isinstance(pending.future, Future)
+                if error is not None:
+                    pending.future.set_exception(error)
+                else:
+                    pending.future.set_result(result)  # type: ignore[arg-type]
+            else:
+                assert isinstance(pending.future, asyncio.Future)
+                by_loop.setdefault(pending.loop, []).append((pending.future, result, error))
+        for loop, done in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody is waiting any more
+                loop.call_soon_threadsafe(_complete, done)
