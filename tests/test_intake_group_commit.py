@@ -85,3 +85,72 @@ def test_a_refused_delivery_in_a_batch_leaves_the_others_stored(app, make_ctx, a
     assert [type(r).__name__ for r in results] == ["Response", "UnknownKey", "ValueError", "Response"]
     titles = sorted(a["title"] for a in alice_api.get("/api/v1/alerts").json()["items"])
     assert titles == ["one", "two"]
+
+
+def _generic_deliveries(state, key: str, bodies: list[dict[str, str]]) -> list[intake_writer.Delivery]:  # type: ignore[no-untyped-def]
+    import json
+
+    from warroom.intake import receivers
+
+    build = receivers.generic_plan(key)
+    out = []
+    for body in bodies:
+        plan = build(json.dumps(body).encode())
+        out.append(
+            intake_writer.Delivery(
+                key=plan.key,
+                work=plan.work,
+                clock=state.clock,
+                settings=state.settings,
+                alerts=plan.alerts,
+                respond=plan.respond,
+            )
+        )
+    return out
+
+
+def test_new_alerts_of_back_to_back_deliveries_share_one_ingest_and_each_caller_gets_its_own_row(
+    app, make_ctx, alice_api, db, monkeypatch
+):
+    import json
+
+    key = integration(alice_api, make_service(make_ctx), "generic")["key"]
+    real_ingest = intake_writer.service.ingest
+    sizes: list[int] = []
+
+    def counting(ctx, found, items):  # type: ignore[no-untyped-def]
+        sizes.append(len(items))
+        return real_ingest(ctx, found, items)
+
+    monkeypatch.setattr(intake_writer.service, "ingest", counting)
+    batch = _generic_deliveries(app.state, key, [generic(f"disk {n}", f"d{n}") for n in range(3)])
+    with db.transaction() as session:
+        results = intake_writer.apply_batch(session, batch)
+
+    assert sizes == [3]  # one ingest for the three deliveries
+    answers = [json.loads(bytes(r.body)) for r in results]  # type: ignore[union-attr]
+    stored = {a["fingerprint"]: a["id"] for a in alice_api.get("/api/v1/alerts").json()["items"]}
+    assert [a["alert_id"] for a in answers] == [stored[a["dedup_key"]] for a in answers]
+    assert [a["dedup_key"] for a in answers] == ["d0", "d1", "d2"]
+
+
+def test_a_refused_delivery_in_a_merged_run_fails_alone(app, make_ctx, alice_api, db, monkeypatch):
+    key = integration(alice_api, make_service(make_ctx), "generic")["key"]
+    real_ingest = intake_writer.service.ingest
+    sizes: list[int] = []
+
+    def counting(ctx, found, items):  # type: ignore[no-untyped-def]
+        sizes.append(len(items))
+        return real_ingest(ctx, found, items)
+
+    monkeypatch.setattr(intake_writer.service, "ingest", counting)
+    bodies = [generic("one", "a"), generic("bad \ud800 title", "b"), generic("two", "c")]
+    batch = _generic_deliveries(app.state, key, bodies)
+    with db.transaction() as session:
+        results = intake_writer.apply_batch(session, batch)
+
+    assert sizes == [3, 1, 1, 1]  # the run failed as a whole, then each delivery was applied alone
+    assert [getattr(r, "status_code", None) for r in results[0::2]] == [202, 202]
+    assert isinstance(results[1], Exception)  # the unstorable text is refused (answered 400 by the receiver)
+    titles = sorted(a["title"] for a in alice_api.get("/api/v1/alerts").json()["items"])
+    assert titles == ["one", "two"]

@@ -33,14 +33,14 @@ def test_a_silenced_alert_is_stored_and_opens_nothing_until_the_silence_ends(
         seen.append((dict(labels), at, service_id))
         return FakeSilence(7)
 
-    monkeypatch.setattr(noise, "matching_silence", lambda ctx, alert, at: matching(None, alert.labels, at, 1))
+    monkeypatch.setattr(noise, "matching_silence", lambda ctx, alert, at, *rest: matching(None, alert.labels, at, 1))
     _critical(client, url)
 
     alert = alice_api.get("/api/v1/alerts").json()["items"][0]
     assert (alert["silenced_by_id"], alert["suppressed_reason"], alert["incident_id"]) == (7, "silenced", None)
     assert alice_api.get("/api/v1/incidents").json()["total"] == 0
 
-    monkeypatch.setattr(noise, "matching_silence", lambda ctx, alert, at: None)
+    monkeypatch.setattr(noise, "matching_silence", lambda ctx, alert, at, *rest: None)
     with make_ctx() as ctx:
         jobs.publish(ctx, "silence.ended", {"silence_id": 7})
     Worker(db, clock, settings).run_due()

@@ -272,3 +272,52 @@ def test_listing_jobs_filters_by_status_and_rejects_unknown_ones(make_ctx, worke
         assert ([j.name for j in dead], total) == (["test.queue.permanent"], 1)
         with pytest.raises(Invalid, match="unknown job status 'deadish'"):
             service.list_jobs(ctx, status="deadish")
+
+
+def test_enqueue_many_adds_each_new_key_once_and_skips_keys_already_taken(make_ctx, clock, worker, db):
+    RUNS.clear()
+    add(make_ctx, "test.queue.record", {"n": 0}, key="many:0")
+    t = clock.now() + timedelta(minutes=5)
+    with make_ctx() as ctx:
+        service.enqueue_many(
+            ctx,
+            "test.queue.record",
+            [
+                ({"n": 1}, t, "many:1"),
+                ({"n": 0, "again": True}, t, "many:0"),
+                ({"n": 2}, None, "many:2"),
+                ({"n": 1, "twice": True}, t, "many:1"),
+            ],
+        )
+    with db.transaction(readonly=True) as session:
+        keys = session.scalars(select(Job.idempotency_key).where(Job.idempotency_key.like("many:%"))).all()
+        assert sorted(keys) == ["many:0", "many:1", "many:2"]
+    worker.run_due()  # many:0 (due before) and many:2 (no run_at: due now); many:1 waits for t
+    assert sorted(r["n"] for r in RUNS) == [0, 2] and not any(r.get("again") for r in RUNS)
+    clock.set(t)
+    worker.run_due()
+    assert sorted(r["n"] for r in RUNS) == [0, 1, 2] and not any(r.get("twice") for r in RUNS)
+
+
+def test_enqueue_many_falls_back_to_one_by_one_when_a_key_is_taken_meanwhile(make_ctx, db, monkeypatch):
+    # A concurrent enqueue can take a key between the lookup and the insert (PostgreSQL): the batch's
+    # SAVEPOINT then fails and each job goes through enqueue, which finds the winner's row.
+    real_scalars = None
+
+    def blind_lookup(session, statement):  # type: ignore[no-untyped-def]
+        assert real_scalars is not None
+        if "idempotency_key IN" in str(statement):
+            return iter(())  # the lookup misses the key taken by the first add below
+        return real_scalars(session, statement)
+
+    add(make_ctx, "test.queue.record", {"n": 0}, key="race:0")
+    with make_ctx() as ctx:
+        from sqlalchemy.orm import Session
+
+        real_scalars = Session.scalars
+        monkeypatch.setattr(Session, "scalars", blind_lookup)
+        service.enqueue_many(ctx, "test.queue.record", [({"n": 9}, None, "race:0"), ({"n": 1}, None, "race:1")])
+        monkeypatch.setattr(Session, "scalars", real_scalars)
+    with db.transaction(readonly=True) as session:
+        rows = session.execute(select(Job.idempotency_key, Job.payload).where(Job.idempotency_key.like("race:%")))
+        assert sorted((key, payload["n"]) for key, payload in rows) == [("race:0", 0), ("race:1", 1)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -163,6 +164,7 @@ class Batch:
         self.resolved: list[Alert] = []
         self.requeued: list[Alert] = []  # firing alerts whose suppression ended (silence or maintenance over)
         self._groups: dict[str, AlertGroup] = {}
+        self.in_force = noise.InForce()  # silences and maintenance windows, read once for the batch
 
     def finish(self) -> None:
         if not (self.created or self.refired or self.resolved or self.requeued):
@@ -172,6 +174,7 @@ class Batch:
         rules = load_rules(session, self.service.id)
         now = self.ctx.now()
         changes: dict[int, GroupChange] = {}
+        expiries: list[tuple[dict[str, Any], datetime | None, str]] = []
         for alert, item in [*self.created, *self.refired]:
             decision = decide(rules, alert, self.service)
             target = self._group(group_key_for(decision, alert, item), alert, decision, now)
@@ -184,17 +187,13 @@ class Batch:
                     changes.setdefault(old.id, GroupChange(old)).resolved.append(alert)
             change = changes.setdefault(target.id, GroupChange(target))
             if alert.status == "firing":
-                noise.evaluate(self.ctx, alert, now)
+                noise.evaluate(self.ctx, alert, now, self.in_force)
                 change.fired.append(alert)
                 change.decisions.append(decision)
                 if alert.ends_at is not None:
-                    jobs.enqueue(
-                        self.ctx,
-                        EXPIRE_JOB,
-                        {"alert_id": alert.id, "firing_count": alert.firing_count},
-                        run_at=alert.ends_at,
-                        key=f"intake-expire:{alert.id}:{alert.firing_count}",
-                    )
+                    payload = {"alert_id": alert.id, "firing_count": alert.firing_count}
+                    expiries.append((payload, alert.ends_at, f"intake-expire:{alert.id}:{alert.firing_count}"))
+        jobs.enqueue_many(self.ctx, EXPIRE_JOB, expiries)
         for alert in self.requeued:
             held = session.get(AlertGroup, alert.group_id) if alert.group_id else None
             if held is not None:

@@ -257,7 +257,7 @@ def reevaluate(ctx: Ctx, alerts: Sequence[Alert]) -> int:
         integration = ctx.session.get(Integration, group[0].integration_id) if group[0].integration_id else None
         batch = Batch(integration_ctx(ctx, integration), service)
         for alert in group:
-            if noise.evaluate(ctx, alert, now) is None:
+            if noise.evaluate(ctx, alert, now, batch.in_force) is None:
                 batch.requeued.append(alert)
                 freed += 1
         batch.finish()

@@ -60,7 +60,11 @@ class Delivery:
 
 
 def apply_batch(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
-    """The writer's batch, in arrival order: re-deliveries by the fast path, the rest each in a SAVEPOINT."""
+    """The writer's batch, in arrival order: re-deliveries by the fast path, the rest in SAVEPOINTs.
+
+    Back-to-back deliveries of alerts to one integration that need the full path share one ingest
+    (`_apply_merged`); anything else is applied alone (`_apply_one`).
+    """
     now = deliveries[0].clock.now()
     integrations = fastpath.live_integrations(session, {delivery.key for delivery in deliveries})
     wanted: dict[int, set[str]] = {}
@@ -74,7 +78,9 @@ def apply_batch(session: Session, deliveries: Sequence[Delivery]) -> list[Respon
     stamp = fastpath.Stamp(session, now)
     slow: set[int] = set()  # services with a full-path delivery in this batch: later ones follow it
     results: list[Response | Exception] = []
-    for delivery in deliveries:
+    index = 0
+    while index < len(deliveries):
+        delivery = deliveries[index]
         found = integrations[delivery.key]
         if found is not None and delivery.respond is not None and delivery.alerts is not None:
             if found.service_id not in slow:
@@ -83,12 +89,71 @@ def apply_batch(session: Session, deliveries: Sequence[Delivery]) -> list[Respon
                     fastpath.queue_updates(stamp, pending, planned)
                     fastpath.touch(session, found, now)
                     results.append(delivery.respond([row.id for row, _item in planned]))
+                    index += 1
                     continue
             slow.add(found.service_id)
         pending.write(session)  # the full path must see every earlier re-delivery
-        results.append(_apply_one(session, delivery))
+        run = _mergeable_run(deliveries, index)
+        if len(run) > 1:
+            results.extend(_apply_merged(session, run))
+        else:
+            results.append(_apply_one(session, delivery))
+        index += len(run)
     pending.write(session)
     return results
+
+
+MAX_MERGED_ALERTS = 1_000
+
+
+def _mergeable_run(deliveries: Sequence[Delivery], start: int) -> list[Delivery]:
+    """The deliveries from `start` on that may share one ingest: alerts for the same key, back to back."""
+    first = deliveries[start]
+    run = [first]
+    if first.alerts is None or first.respond is None:
+        return run
+    count = len(first.alerts)
+    for delivery in deliveries[start + 1 :]:
+        if delivery.key != first.key or delivery.alerts is None or delivery.respond is None:
+            break
+        count += len(delivery.alerts)
+        if count > MAX_MERGED_ALERTS:
+            break
+        run.append(delivery)
+    return run
+
+
+def _apply_merged(session: Session, run: list[Delivery]) -> list[Response | Exception]:
+    """Back-to-back alert deliveries to one integration as one ingest, as if one request had carried them all.
+
+    The pipeline's per-delivery work (the key and service lookups, the silences and windows in force, the
+    rules, a SAVEPOINT) then happens once for the run. Each caller still gets its own answer from its own
+    alerts' rows. If the run fails as a whole, it is rolled back and each delivery is applied alone, so one
+    refused delivery fails only itself.
+    """
+    first = run[0]
+    items = [alert for delivery in run for alert in delivery.alerts or ()]
+    try:
+        with session.begin_nested():
+            ctx = Ctx(session=session, clock=first.clock, settings=first.settings)
+            ctx.source = "integration"
+            integration = service.by_key(session, first.key)
+            if integration is None:
+                raise UnknownKey
+            rows = service.ingest(ctx, integration, items)
+            session.flush()
+            answers: list[Response | Exception] = []
+            offset = 0
+            for delivery in run:
+                count = len(delivery.alerts or ())
+                assert delivery.respond is not None
+                answers.append(delivery.respond([row.id for row in rows[offset : offset + count]]))
+                offset += count
+            return answers
+    except OperationalError:
+        raise
+    except (UnknownKey, AppError, ValueError, DBAPIError):
+        return [_apply_one(session, delivery) for delivery in run]
 
 
 def _apply_one(session: Session, delivery: Delivery) -> Response | Exception:

@@ -73,20 +73,7 @@ def add_job(
         existing = session.scalar(select(Job).where(Job.idempotency_key == key))
         if existing is not None:
             return existing
-    if (run_at or now) <= now:
-        # Due now: wake this process's workers for the queue once the transaction commits (see worker.py).
-        session.info.setdefault(DUE_QUEUES_KEY, set()).add(queue)
-    job = Job(
-        name=name,
-        queue=queue,
-        payload=payload or {},
-        status="pending",
-        run_at=run_at or now,
-        attempts=0,
-        max_attempts=max_attempts or settings.job_max_attempts,
-        idempotency_key=key,
-        created_at=now,
-    )
+    job = _new_job(session, now, settings, name, payload, run_at, key, max_attempts, queue)
     if key is None:
         session.add(job)
         session.flush()
@@ -102,6 +89,65 @@ def add_job(
             raise
         return found
     return job
+
+
+def _new_job(
+    session: Session,
+    now: datetime,
+    settings: Settings,
+    name: str,
+    payload: dict[str, Any] | None,
+    run_at: datetime | None,
+    key: str | None,
+    max_attempts: int | None,
+    queue: str,
+) -> Job:
+    if (run_at or now) <= now:
+        # Due now: wake this process's workers for the queue once the transaction commits (see worker.py).
+        session.info.setdefault(DUE_QUEUES_KEY, set()).add(queue)
+    return Job(
+        name=name,
+        queue=queue,
+        payload=payload or {},
+        status="pending",
+        run_at=run_at or now,
+        attempts=0,
+        max_attempts=max_attempts or settings.job_max_attempts,
+        idempotency_key=key,
+        created_at=now,
+    )
+
+
+KEYS_PER_QUERY = 500
+
+
+def enqueue_many(ctx: Ctx, name: str, jobs: Sequence[tuple[dict[str, Any], datetime | None, str]]) -> None:
+    """`enqueue` for many keyed jobs of one kind: (payload, run_at, key) each; a key already taken is skipped.
+
+    One query finds the keys already taken and one SAVEPOINT adds the rest, where `enqueue` spends a query
+    and a SAVEPOINT per job. Should the SAVEPOINT fail (a concurrent enqueue took a key meanwhile), each
+    job is enqueued alone, as `enqueue` would.
+    """
+    queue = JOB_QUEUES.get(name, "default")
+    wanted: dict[str, tuple[dict[str, Any], datetime | None]] = {}
+    for payload, run_at, key in jobs:
+        _check_job_fields(name=name, queue=queue, key=key, max_attempts=None)
+        wanted.setdefault(key, (payload, run_at))
+    session, now = ctx.session, ctx.now()
+    keys = list(wanted)
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        for taken in session.scalars(select(Job.idempotency_key).where(Job.idempotency_key.in_(chunk))):
+            wanted.pop(str(taken), None)
+    if not wanted:
+        return
+    try:
+        with session.begin_nested():
+            for key, (payload, run_at) in wanted.items():
+                session.add(_new_job(session, now, ctx.settings, name, payload, run_at, key, None, queue))
+    except IntegrityError:
+        for key, (payload, run_at) in wanted.items():
+            enqueue(ctx, name, payload, run_at=run_at, key=key)
 
 
 def _check_job_fields(*, name: str, queue: str, key: str | None, max_attempts: int | None) -> None:

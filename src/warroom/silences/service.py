@@ -175,6 +175,11 @@ def matching_silence(
     One indexed query for the silences active at `at` (a small set); their matchers are compiled once per
     process. When several match, the one lasting longest wins, so the alert stays silenced until it ends.
     """
+    return first_matching(active_silences(session, at, service_id), labels)
+
+
+def active_silences(session: Session, at: datetime, service_id: int | None = None) -> list[Silence]:
+    """The silences in force at `at` for this service (or for every service), longest-lasting first."""
     query = (
         select(Silence)
         .where(Silence.starts_at <= at, Silence.ends_at > at, Silence.expired_at.is_(None))
@@ -184,7 +189,12 @@ def matching_silence(
         query = query.where(Silence.service_id.is_(None))
     else:
         query = query.where(or_(Silence.service_id.is_(None), Silence.service_id == service_id))
-    for silence in session.scalars(query):
+    return list(session.scalars(query))
+
+
+def first_matching(silences: Sequence[Silence], labels: Mapping[str, str]) -> Silence | None:
+    """The first of `silences` (as `active_silences` orders them) whose matchers all hold for `labels`."""
+    for silence in silences:
         if compiled_matchers(silence).matches(labels):
             return silence
     return None
@@ -224,9 +234,11 @@ __all__ = [
     "ENDED_TOPIC",
     "END_JOB",
     "Matcher",
+    "active_silences",
     "compiled_matchers",
     "create_silence",
     "expire_silence",
+    "first_matching",
     "get_silence",
     "list_silences",
     "matching_silence",
