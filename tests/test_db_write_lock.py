@@ -122,3 +122,57 @@ def test_another_process_waits_on_the_sidecar_flock_until_the_holder_commits(sql
         if child.poll() is None:
             child.kill()
         child.wait(10)
+
+
+def test_the_background_checkpointer_lets_the_log_restart_under_steady_writes(sqlite_only, monkeypatch):
+    import sqlite3
+    from pathlib import Path
+
+    from warroom.db import Checkpointer, Database
+
+    path = str(Path(sqlite_only.engine.url.database).resolve())
+    database = Database(sqlite_only.settings)
+    try:
+        database.start_checkpointer()
+        with database.transaction() as session:  # connections opened from now on carry the safety net only
+            assert session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 20_000
+        database._checkpointer.stop()  # type: ignore[union-attr]  # driven by hand below, not by its timer
+
+        def write(n: int) -> None:
+            for _ in range(n):
+                with database.transaction() as session:
+                    session.execute(text("CREATE TABLE IF NOT EXISTS cp_probe (n INTEGER)"))
+                    session.execute(text("INSERT INTO cp_probe VALUES (1)"))
+
+        def log_pages() -> int:
+            probe = sqlite3.connect(path)
+            try:
+                return int(probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1])
+            finally:
+                probe.close()
+
+        write(60)
+        grown = log_pages()
+        assert grown >= 60  # nothing checkpointed inside the commits
+        monkeypatch.setattr(Checkpointer, "RESTART_AT", 10)
+        checkpointer = Checkpointer(path)
+        taken: list[bool] = []
+        real_acquire = checkpointer.lock.acquire
+        monkeypatch.setattr(checkpointer.lock, "acquire", lambda timeout: taken.append(True) or real_acquire(timeout))
+        own = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+        def locks_taken_by_checkpoint() -> int:  # the lock is shared with this process's writers: count around
+            before = len(taken)
+            checkpointer.checkpoint(own)
+            return len(taken) - before
+
+        try:
+            assert locks_taken_by_checkpoint() == 1  # a long log: copied beside writers, finished under the lock
+            assert not checkpointer.lock.locked()
+            write(1)  # the next writer starts the log afresh
+            assert log_pages() < 10
+            assert locks_taken_by_checkpoint() == 0  # a short log: copied, writers never held up for it
+        finally:
+            own.close()
+    finally:
+        database.dispose()

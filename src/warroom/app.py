@@ -86,6 +86,7 @@ def create_app(
             worker.start_thread()
         app.state.worker = worker
         if db is None:
+            database.start_checkpointer()
             # Everything built so far lives as long as the process: keep it out of the collector, whose full
             # pass over it took ~170 ms and was the p99 of the status page under load.
             gc.collect()

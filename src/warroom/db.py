@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -66,6 +67,7 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 # inserts of rows that reference it (their foreign-key checks take KEY SHARE), e.g. a page's timeline entry
 # while intake holds the service. SQLite ignores it (BEGIN IMMEDIATE already serialises writers).
 NO_KEY_UPDATE: dict[str, bool] = {"key_share": True}
+log = logging.getLogger("warroom.db")
 BUSY_SECONDS = 30.0
 _write_locks: dict[str, _FileWriteLock] = {}
 _write_locks_guard = threading.Lock()
@@ -192,6 +194,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={int(getattr(engine, AUTOCHECKPOINT, 1000))}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -212,6 +215,60 @@ def _configure_sqlite(engine: Engine) -> None:
                 raise
 
 
+AUTOCHECKPOINT = "_warroom_wal_autocheckpoint"  # an engine attribute: pages per commit-time checkpoint
+
+
+class Checkpointer:
+    """Copies SQLite's write-ahead log into the database file from a background thread, once a second.
+
+    By default SQLite checkpoints inside a commit every 1,000 log pages, and that commit, with every writer
+    queued behind it, waits the 10-40 ms the copy takes: under steady intake that was the p99. Here a
+    PASSIVE checkpoint copies the log beside the writers (it takes no write lock). Under constant writes a
+    passive pass never catches up with the last commit, so the log could only grow; once it holds
+    RESTART_AT pages, a second pass runs under the write lock, copying just the pages written since (about
+    4 ms measured), and the next writer then starts the log afresh. The commits' own autocheckpoint stays
+    as a safety net, at a far higher threshold.
+    """
+
+    EVERY = 1.0
+    RESTART_AT = 2_000  # log pages (about 8 MB) before the write lock is taken to let the log restart
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lock = _write_lock_for(str(Path(path).resolve()))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+
+    def start(self) -> Checkpointer:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            connection.execute("PRAGMA busy_timeout=20")  # never keep writers waiting on slow readers
+            while not self._stop.wait(self.EVERY):
+                self.checkpoint(connection)
+        finally:
+            connection.close()
+
+    def checkpoint(self, connection: sqlite3.Connection) -> None:
+        try:
+            _busy, pages, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if pages >= self.RESTART_AT and self.lock.acquire(BUSY_SECONDS):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                finally:
+                    self.lock.release()
+        except sqlite3.Error:
+            log.warning("background checkpoint failed; the next commit past the safety net will do it", exc_info=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+
+
 class Database:
     """Owns the engine and hands out sessions. One per process (app, worker, CLI)."""
 
@@ -220,6 +277,16 @@ class Database:
         self.engine = create_db_engine(settings)
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.engine.execution_options(warroom_readonly=True), expire_on_commit=False)
+        self._checkpointer: Checkpointer | None = None
+
+    def start_checkpointer(self) -> None:
+        """For long-running processes on a SQLite file (serve, worker): checkpoint in the background."""
+        path = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not path or path == ":memory:" or self._checkpointer:
+            return
+        setattr(self.engine, AUTOCHECKPOINT, 20_000)  # the safety net, should the background thread fall behind
+        self.engine.dispose()  # connections opened so far have the default; new ones get the net
+        self._checkpointer = Checkpointer(path).start()
 
     def session(self, *, readonly: bool = False) -> Session:
         return (self._reader if readonly else self._writer)()
@@ -245,6 +312,9 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.engine.dispose()
 
 
