@@ -91,13 +91,11 @@ def test_a_redelivery_after_a_resolve_in_the_same_batch_fires_again(app, alice_a
             respond=plan.respond,
         )
 
-    with db.transaction() as session:
-        intake_writer.apply_batch(session, [delivery("firing", "first")])
-    with db.transaction() as session:  # a re-delivery (fast path), a resolve, a re-fire (full path, in order)
-        answers = intake_writer.apply_batch(
-            session,
-            [delivery("firing", "again"), delivery("resolved", "over"), delivery("firing", "back")],
-        )
+    intake_writer.apply_batch(db, [delivery("firing", "first")])
+    # a re-delivery (fast path), a resolve, a re-fire (full path, in order)
+    answers = intake_writer.apply_batch(
+        db, [delivery("firing", "again"), delivery("resolved", "over"), delivery("firing", "back")]
+    )
 
     assert [a.status_code for a in answers] == [200, 200, 200]
     (alert,) = alice_api.get("/api/v1/alerts").json()["items"]

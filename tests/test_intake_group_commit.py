@@ -19,12 +19,12 @@ def test_deliveries_that_arrive_while_the_writer_commits_share_its_next_transact
     real_apply = intake_writer.apply_batch
     sizes: list[int] = []
 
-    def held_apply(session, deliveries):  # type: ignore[no-untyped-def]
+    def held_apply(database, deliveries):  # type: ignore[no-untyped-def]
         sizes.append(len(deliveries))
         if len(sizes) == 1:
             first_batch_started.set()
             assert release.wait(timeout=20)  # hold the first transaction open while the others queue
-        return real_apply(session, deliveries)
+        return real_apply(database, deliveries)
 
     writer = intake_writer.writer_for(app.state)
     writer.apply = held_apply
@@ -79,8 +79,7 @@ def test_a_refused_delivery_in_a_batch_leaves_the_others_stored(app, make_ctx, a
         intake_writer.Delivery(key=key, work=work_for("refused"), clock=state.clock, settings=state.settings),
         intake_writer.Delivery(key=key, work=work_for("two"), clock=state.clock, settings=state.settings),
     ]
-    with db.transaction() as session:
-        results = intake_writer.apply_batch(session, batch)
+    results = intake_writer.apply_batch(db, batch)
 
     assert [type(r).__name__ for r in results] == ["Response", "UnknownKey", "ValueError", "Response"]
     titles = sorted(a["title"] for a in alice_api.get("/api/v1/alerts").json()["items"])
@@ -124,8 +123,7 @@ def test_new_alerts_of_back_to_back_deliveries_share_one_ingest_and_each_caller_
 
     monkeypatch.setattr(intake_writer.service, "ingest", counting)
     batch = _generic_deliveries(app.state, key, [generic(f"disk {n}", f"d{n}") for n in range(3)])
-    with db.transaction() as session:
-        results = intake_writer.apply_batch(session, batch)
+    results = intake_writer.apply_batch(db, batch)
 
     assert sizes == [3]  # one ingest for the three deliveries
     answers = [json.loads(bytes(r.body)) for r in results]  # type: ignore[union-attr]
@@ -146,8 +144,7 @@ def test_a_refused_delivery_in_a_merged_run_fails_alone(app, make_ctx, alice_api
     monkeypatch.setattr(intake_writer.service, "ingest", counting)
     bodies = [generic("one", "a"), generic("bad \ud800 title", "b"), generic("two", "c")]
     batch = _generic_deliveries(app.state, key, bodies)
-    with db.transaction() as session:
-        results = intake_writer.apply_batch(session, batch)
+    results = intake_writer.apply_batch(db, batch)
 
     assert sizes == [3, 1, 1, 1]  # the run failed as a whole, then each delivery was applied alone
     assert [getattr(r, "status_code", None) for r in results[0::2]] == [202, 202]

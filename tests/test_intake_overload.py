@@ -47,3 +47,23 @@ def test_a_busy_database_gets_503_and_nothing_half_stored(client, alice_api, mak
     assert response.json()["status"] == "invalid event"
     assert alice_api.get("/api/v1/alerts").json()["total"] == 0
     assert alice_api.get("/api/v1/incidents").json()["total"] == 0
+
+
+def test_a_driver_error_on_the_re_delivery_path_gets_503_not_500(client, alice_api, make_ctx, monkeypatch, db):
+    from warroom.intake import fastpath
+
+    url = path_of(integration(alice_api, make_service(make_ctx), "alertmanager")["url"])
+    body = am_webhook([am_alert("PickerDown", "f")])
+    assert client.post(url, json=body).status_code == 200  # stored: the next one is a re-delivery
+    driver_error = db.engine.dialect.loaded_dbapi.OperationalError
+
+    def locked(raw, sql, wanted):  # type: ignore[no-untyped-def]
+        raise driver_error("database is locked")  # what the driver raises, not SQLAlchemy's wrapper
+
+    monkeypatch.setattr(fastpath, "prefetch", locked)
+    response = client.post(url, json=body)
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    (alert,) = alice_api.get("/api/v1/alerts").json()["items"]
+    assert alert["status"] == "firing"

@@ -307,6 +307,29 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def raw_transaction(self) -> Iterator[Any]:
+        """A write transaction on a bare DBAPI connection from the pool: commit on success, else roll back.
+
+        For hot paths that only run plain SQL (intake's re-deliveries): a Session's transaction costs about
+        0.25 ms of CPU more than the SQL of a small batch. SQLite takes the same write lock as a Session's
+        write transaction (`_SQLiteConnection.take_write_lock`, then BEGIN IMMEDIATE); PostgreSQL begins
+        implicitly with the first statement.
+        """
+        pooled = self.engine.raw_connection()
+        connection: Any = pooled.dbapi_connection
+        try:
+            if isinstance(connection, _SQLiteConnection):
+                connection.take_write_lock()
+                connection.execute("BEGIN IMMEDIATE")
+            yield connection
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            pooled.close()
+
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"

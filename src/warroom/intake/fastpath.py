@@ -3,12 +3,13 @@
 Alertmanager re-sends every firing alert each `repeat_interval`/`group_interval`, and Prometheus pushes every
 firing alert on each evaluation, so most intake traffic is re-deliveries. For those the full pipeline
 (pipeline.ingest) would only set last_seen, the latest annotations and the expiry; here that is one query per
-service for the batch's fingerprints and one executemany UPDATE, instead of ORM loads per delivery.
+service for the batch's fingerprints and one executemany UPDATE, on a bare DBAPI connection
+(`Database.raw_transaction`), instead of ORM loads per delivery.
 
 Order is kept: deliveries are taken in arrival order, and once one delivery of a service needs the full path,
-every later delivery of that service in the batch takes it too (after the pending updates are written), so a
-re-delivery never overtakes an earlier state change. On PostgreSQL the batch's services are locked first (in
-id order), as the full path does per delivery.
+every later delivery of that service in the batch takes it too, in the full path's transaction, which begins
+after this one commits; so a re-delivery never overtakes an earlier state change. On PostgreSQL the batch's
+services are locked first (in id order), as the full path does per delivery.
 """
 
 from __future__ import annotations
@@ -19,17 +20,111 @@ from datetime import datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
 
-from warroom.catalog.models import Service
 from warroom.intake.formats import Incoming
 from warroom.intake.models import Alert
 from warroom.intake.pipeline import LAST_USED_EVERY, RESOLVE_TIMEOUT
 from warroom.lib.tokens import hash_token
 
 ALERTS = cast(Table, Alert.__table__)
+IN_CHUNK = 500  # keys per SELECT: well under SQLite's and PostgreSQL's bound-parameter limits
+
+
+class Driver:
+    """The fast path's statements as driver SQL, with the columns' own value conversions for the dialect.
+
+    The values pass through the same type processors the ORM uses (UTCDateTime, JSON/JSONB), so rows written
+    here look exactly as the ORM's do. Only the driver's placeholder is formatted into the statements; every
+    value is a bound parameter.
+    """
+
+    def __init__(self, dialect: Dialect) -> None:
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        time_type = ALERTS.c.ends_at.type.dialect_impl(dialect)
+        json_type = ALERTS.c.annotations.type.dialect_impl(dialect)
+        self.postgres = dialect.name == "postgresql"
+        self.bind_time = time_type.bind_processor(dialect) or _same
+        self.load_time = time_type.result_processor(dialect, None) or _same
+        self.bind_json = json_type.bind_processor(dialect) or _same
+        self.mark = mark
+        self.update_plain = f"UPDATE intake_alerts SET last_seen={mark}, ends_at={mark} WHERE id={mark}"  # noqa: S608
+        self.update_annotated = (
+            f"UPDATE intake_alerts SET last_seen={mark}, ends_at={mark}, annotations={mark} WHERE id={mark}"  # noqa: S608
+        )
+        self.touch_integration = f"UPDATE intake_integrations SET last_used_at={mark} WHERE id={mark}"  # noqa: S608
+
+    def marks(self, count: int) -> str:
+        return ", ".join([self.mark] * count)
+
+    def select_alerts(self, count: int) -> str:
+        return (
+            "SELECT id, fingerprint, status, annotations, ends_at FROM intake_alerts"  # noqa: S608 (placeholders only)
+            f" WHERE service_id={self.mark} AND fingerprint IN ({self.marks(count)})"
+        )
+
+    def select_integrations(self, count: int) -> str:
+        return (
+            "SELECT id, service_id, key_hash, revoked_at, last_used_at FROM intake_integrations"  # noqa: S608 (placeholders only)
+            f" WHERE key_hash IN ({self.marks(count)})"
+        )
+
+    def lock_services(self, count: int) -> str:
+        # FOR NO KEY UPDATE, as db.NO_KEY_UPDATE: it serialises intake per service without blocking inserts
+        # of rows that reference the service.
+        return f"SELECT id FROM services WHERE id IN ({self.marks(count)}) ORDER BY id FOR NO KEY UPDATE"  # noqa: S608
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_drivers: dict[str, Driver] = {}
+
+
+def driver(dialect: Dialect) -> Driver:
+    found = _drivers.get(dialect.name)
+    if found is None:
+        found = _drivers[dialect.name] = Driver(dialect)
+    return found
+
+
+def _rows(raw: Any, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    cursor = raw.cursor()
+    try:
+        cursor.execute(statement, tuple(params))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+@dataclass
+class Live:
+    """What the fast path needs of a live integration (the full path loads the ORM row itself)."""
+
+    id: int
+    service_id: int
+    last_used_at: datetime | None
+
+
+def live_integrations(raw: Any, sql: Driver, keys: set[str]) -> dict[str, Live | None]:
+    """Each key's live integration, None for unknown or revoked keys alike (as integrations.by_key)."""
+    out: dict[str, Live | None] = dict.fromkeys(keys)
+    hashes = {hash_token(key): key for key in keys if key and len(key) <= 200}
+    if hashes:
+        for row_id, service_id, key_hash, revoked_at, last_used_at in _rows(
+            raw, sql.select_integrations(len(hashes)), list(hashes)
+        ):
+            if revoked_at is None:
+                out[hashes[key_hash]] = Live(row_id, service_id, sql.load_time(last_used_at))
+    return out
+
+
+def lock_services(raw: Any, sql: Driver, service_ids: set[int]) -> None:
+    """PostgreSQL: take the batch's service row locks in id order (no deadlock between two writers)."""
+    if service_ids and sql.postgres:
+        _rows(raw, sql.lock_services(len(service_ids)), sorted(service_ids))
 
 
 @dataclass
@@ -42,102 +137,18 @@ class Stored:
     ends: Any  # ends_at: text on SQLite, a datetime on PostgreSQL
 
 
-class Driver:
-    """The fast path's statements as driver SQL, with the columns' own value conversions for the dialect.
-
-    SQLAlchemy's statement building and per-row processing cost more than SQLite's own work for these (about
-    0.1 ms per re-delivery in a profile). The SQL is plain and the values pass through the same type
-    processors the ORM uses (UTCDateTime, JSON/JSONB), so rows written here look exactly as the ORM's do.
-    Only the driver's placeholder is formatted into the statements; every value is a bound parameter.
-    """
-
-    IN_CHUNK = 500  # keys per SELECT: well under SQLite's and PostgreSQL's bound-parameter limits
-
-    def __init__(self, dialect: Dialect) -> None:
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        time_type = ALERTS.c.ends_at.type.dialect_impl(dialect)
-        json_type = ALERTS.c.annotations.type.dialect_impl(dialect)
-        self.bind_time = time_type.bind_processor(dialect) or _same
-        self.load_time = time_type.result_processor(dialect, None) or _same
-        self.bind_json = json_type.bind_processor(dialect) or _same
-        self.mark = mark
-        self.update_plain = f"UPDATE intake_alerts SET last_seen={mark}, ends_at={mark} WHERE id={mark}"  # noqa: S608
-        self.update_annotated = (
-            f"UPDATE intake_alerts SET last_seen={mark}, ends_at={mark}, annotations={mark} WHERE id={mark}"  # noqa: S608
-        )
-        self.touch_integration = f"UPDATE intake_integrations SET last_used_at={mark} WHERE id={mark}"  # noqa: S608
-
-    def select_alerts(self, count: int) -> str:
-        marks = ", ".join([self.mark] * count)
-        return (
-            "SELECT id, fingerprint, status, annotations, ends_at FROM intake_alerts"  # noqa: S608 (placeholders only)
-            f" WHERE service_id={self.mark} AND fingerprint IN ({marks})"
-        )
-
-    def select_integrations(self, count: int) -> str:
-        marks = ", ".join([self.mark] * count)
-        return (
-            "SELECT id, service_id, key_hash, revoked_at, last_used_at FROM intake_integrations"  # noqa: S608 (placeholders only)
-            f" WHERE key_hash IN ({marks})"
-        )
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-_drivers: dict[str, Driver] = {}
-
-
-def driver_for(session: Session) -> Driver:
-    dialect = session.get_bind().dialect
-    found = _drivers.get(dialect.name)
-    if found is None:
-        found = _drivers[dialect.name] = Driver(dialect)
-    return found
-
-
-def cursor(session: Session) -> Any:
-    """A DBAPI cursor on the session's connection, inside its transaction (no per-row SQLAlchemy work)."""
-    return session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-
-
-@dataclass
-class Pending:
-    """Row updates waiting to be written in one executemany each."""
-
-    plain: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, id)
-    annotated: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, annotations, id)
-
-    def write(self, session: Session) -> None:
-        if not (self.plain or self.annotated):
-            return
-        sql = driver_for(session)
-        raw = cursor(session)
-        try:
-            if self.plain:
-                raw.executemany(sql.update_plain, self.plain)
-            if self.annotated:
-                raw.executemany(sql.update_annotated, self.annotated)
-        finally:
-            raw.close()
-        self.plain, self.annotated = [], []
-
-
-def stored_alerts(session: Session, service_id: int, fingerprints: set[str]) -> dict[str, Stored]:
-    """Id, status, annotations and expiry of the service's stored alerts with these fingerprints."""
-    sql = driver_for(session)
-    wanted = list(fingerprints)
-    out: dict[str, Stored] = {}
-    raw = cursor(session)
-    try:
-        for start in range(0, len(wanted), Driver.IN_CHUNK):
-            chunk = wanted[start : start + Driver.IN_CHUNK]
-            raw.execute(sql.select_alerts(len(chunk)), (service_id, *chunk))
-            for row_id, fingerprint, status, notes, ends in raw.fetchall():
-                out[fingerprint] = Stored(row_id, status, notes, ends)
-    finally:
-        raw.close()
+def prefetch(raw: Any, sql: Driver, wanted: dict[int, set[str]]) -> dict[int, dict[str, Stored]]:
+    """Stored alerts for every (service, fingerprints) the batch mentions: one query per service."""
+    out: dict[int, dict[str, Stored]] = {}
+    for service_id, prints in wanted.items():
+        found = out[service_id] = {}
+        keys = list(prints)
+        for start in range(0, len(keys), IN_CHUNK):
+            chunk = keys[start : start + IN_CHUNK]
+            for row_id, fingerprint, status, notes, ends in _rows(
+                raw, sql.select_alerts(len(chunk)), [service_id, *chunk]
+            ):
+                found[fingerprint] = Stored(row_id, status, notes, ends)
     return out
 
 
@@ -158,23 +169,42 @@ def plan(items: Sequence[Incoming], stored: dict[str, Stored], now: datetime) ->
 class Stamp:
     """One batch's instant in the database's form: last_seen, and the expiry resolve_timeout from now."""
 
-    def __init__(self, session: Session, now: datetime) -> None:
-        self.sql = driver_for(session)
-        self.seen = self.sql.bind_time(now)
-        self.expiry = self.sql.bind_time(now + RESOLVE_TIMEOUT)
+    def __init__(self, sql: Driver, now: datetime) -> None:
+        self.sql = sql
+        self.now = now
+        self.seen = sql.bind_time(now)
+        self.expiry = sql.bind_time(now + RESOLVE_TIMEOUT)
 
 
-def queue_updates(stamp: Stamp, pending: Pending, planned: list[tuple[Stored, Incoming]]) -> None:
-    """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations."""
-    for row, item in planned:
-        if row.status == "firing" and item.expires:
-            # The push API's expiry moves with each receipt: its endsAt, or resolve_timeout from now.
-            row.ends = stamp.expiry if item.ends_at is None else stamp.sql.bind_time(item.ends_at)
-        if item.annotations and _parsed(row.notes) != item.annotations:
-            row.notes = stamp.sql.bind_json(item.annotations)
-            pending.annotated.append((stamp.seen, row.ends, row.notes, row.id))
-        else:
-            pending.plain.append((stamp.seen, row.ends, row.id))
+@dataclass
+class Pending:
+    """Row updates waiting to be written in one executemany each."""
+
+    plain: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, id)
+    annotated: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, annotations, id)
+
+    def queue(self, stamp: Stamp, planned: list[tuple[Stored, Incoming]]) -> None:
+        """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations."""
+        for row, item in planned:
+            if row.status == "firing" and item.expires:
+                # The push API's expiry moves with each receipt: its endsAt, or resolve_timeout from now.
+                row.ends = stamp.expiry if item.ends_at is None else stamp.sql.bind_time(item.ends_at)
+            if item.annotations and _parsed(row.notes) != item.annotations:
+                row.notes = stamp.sql.bind_json(item.annotations)
+                self.annotated.append((stamp.seen, row.ends, row.notes, row.id))
+            else:
+                self.plain.append((stamp.seen, row.ends, row.id))
+
+    def write(self, raw: Any, sql: Driver) -> None:
+        cursor = raw.cursor()
+        try:
+            if self.plain:
+                cursor.executemany(sql.update_plain, self.plain)
+            if self.annotated:
+                cursor.executemany(sql.update_annotated, self.annotated)
+        finally:
+            cursor.close()
+        self.plain, self.annotated = [], []
 
 
 def _parsed(notes: Any) -> Any:
@@ -187,54 +217,12 @@ def _parsed(notes: Any) -> Any:
         return None
 
 
-def lock_services(session: Session, service_ids: set[int]) -> None:
-    """PostgreSQL: take the batch's service row locks in id order (no deadlock between two writers)."""
-    if service_ids and session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(Service.id).where(Service.id.in_(service_ids)).order_by(Service.id).with_for_update(key_share=True)
-        )
-
-
-def prefetch(session: Session, wanted: dict[int, set[str]]) -> dict[int, dict[str, Stored]]:
-    """Stored alerts for every (service, fingerprints) the batch mentions: one query per service."""
-    return {service_id: stored_alerts(session, service_id, prints) for service_id, prints in wanted.items()}
-
-
-@dataclass
-class Live:
-    """What the fast path needs of a live integration (the full path loads the ORM row itself)."""
-
-    id: int
-    service_id: int
-    last_used_at: datetime | None
-
-
-def live_integrations(session: Session, keys: set[str]) -> dict[str, Live | None]:
-    """Each key's live integration, None for unknown or revoked keys alike (as integrations.by_key)."""
-    sql = driver_for(session)
-    out: dict[str, Live | None] = dict.fromkeys(keys)
-    hashes = {hash_token(key): key for key in keys if key and len(key) <= 200}
-    if not hashes:
-        return out
-    raw = cursor(session)
-    try:
-        raw.execute(sql.select_integrations(len(hashes)), tuple(hashes))
-        rows = raw.fetchall()
-    finally:
-        raw.close()
-    for row_id, service_id, key_hash, revoked_at, last_used_at in rows:
-        if revoked_at is None:
-            out[hashes[key_hash]] = Live(row_id, service_id, sql.load_time(last_used_at))
-    return out
-
-
-def touch(session: Session, integration: Live, now: datetime) -> None:
+def touch(raw: Any, stamp: Stamp, integration: Live) -> None:
     """Record the integration's last use, at most once a minute (as pipeline.touch_integration)."""
-    if integration.last_used_at is None or now - integration.last_used_at >= LAST_USED_EVERY:
-        integration.last_used_at = now
-        sql = driver_for(session)
-        raw = cursor(session)
+    if integration.last_used_at is None or stamp.now - integration.last_used_at >= LAST_USED_EVERY:
+        integration.last_used_at = stamp.now
+        cursor = raw.cursor()
         try:
-            raw.execute(sql.touch_integration, (sql.bind_time(now), integration.id))
+            cursor.execute(stamp.sql.touch_integration, (stamp.seen, integration.id))
         finally:
-            raw.close()
+            cursor.close()

@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
@@ -136,8 +136,8 @@ async def deliver(state: Any, fmt: Format, build: Callable[[bytes], Plan], body:
         guard = asyncio.get_running_loop().call_later(WRITE_TIMEOUT, _give_up, future)
         try:
             result = await future
-        except OperationalError:
-            log.warning("intake: database busy, answering 503", exc_info=True)
+        except DBAPIError:  # busy, gone or full: nothing the sender did; it retries a 503
+            log.warning("intake: the database failed the batch, answering 503", exc_info=True)
             return _overloaded(fmt)
         except TimeoutError:
             log.warning("intake: no commit within %s s, answering 503", WRITE_TIMEOUT)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from warroom.context import Ctx
+from warroom.db import Database
 from warroom.errors import AppError
 from warroom.intake import fastpath, service
 from warroom.intake.formats import Incoming
@@ -59,47 +60,67 @@ class Delivery:
     respond: Callable[[list[int]], Response] | None = None
 
 
-def apply_batch(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
-    """The writer's batch, in arrival order: re-deliveries by the fast path, the rest in SAVEPOINTs.
+def apply_batch(db: Database, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
+    """The writer's batch, in arrival order, in two transactions.
 
-    Back-to-back deliveries of alerts to one integration that need the full path share one ingest
-    (`_apply_merged`); anything else is applied alone (`_apply_one`).
+    First re-deliveries, by the fast path on a bare connection (`Database.raw_transaction`). Then, after that
+    commit, every delivery that needs the full path, in one Session transaction (`apply_full`). Once a
+    delivery of a service needs the full path, every later delivery of that service goes there too, so the
+    order of each service's deliveries is kept.
     """
     now = deliveries[0].clock.now()
-    integrations = fastpath.live_integrations(session, {delivery.key for delivery in deliveries})
-    wanted: dict[int, set[str]] = {}
-    for delivery in deliveries:
-        found = integrations[delivery.key]
-        if found is not None and delivery.alerts is not None:
-            wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
-    fastpath.lock_services(session, set(wanted))
-    stored = fastpath.prefetch(session, wanted)
-    pending = fastpath.Pending()
-    stamp = fastpath.Stamp(session, now)
-    slow: set[int] = set()  # services with a full-path delivery in this batch: later ones follow it
+    results: list[Response | Exception | None] = [None] * len(deliveries)
+    full: list[int] = []  # indexes of the deliveries for the full path, in arrival order
+    sql = fastpath.driver(db.engine.dialect)
+    try:
+        with db.raw_transaction() as raw:
+            integrations = fastpath.live_integrations(raw, sql, {delivery.key for delivery in deliveries})
+            wanted: dict[int, set[str]] = {}
+            for delivery in deliveries:
+                found = integrations[delivery.key]
+                if found is not None and delivery.alerts is not None:
+                    wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
+            fastpath.lock_services(raw, sql, set(wanted))
+            stored = fastpath.prefetch(raw, sql, wanted)
+            pending = fastpath.Pending()
+            stamp = fastpath.Stamp(sql, now)
+            slow: set[int] = set()  # services with a delivery for the full path: later ones follow it
+            for index, delivery in enumerate(deliveries):
+                found = integrations[delivery.key]
+                if found is None:
+                    results[index] = UnknownKey()
+                    continue
+                if delivery.alerts is not None and delivery.respond is not None and found.service_id not in slow:
+                    planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
+                    if planned is not None:
+                        pending.queue(stamp, planned)
+                        fastpath.touch(raw, stamp, found)
+                        results[index] = delivery.respond([row.id for row, _item in planned])
+                        continue
+                slow.add(found.service_id)
+                full.append(index)
+            pending.write(raw, sql)
+    except db.engine.dialect.loaded_dbapi.Error as error:  # the driver's own error, as SQLAlchemy raises it
+        raise DBAPIError.instance(None, None, error, db.engine.dialect.loaded_dbapi.Error) from error
+    if full:
+        with db.transaction() as session:
+            for index, result in zip(full, apply_full(session, [deliveries[i] for i in full]), strict=True):
+                results[index] = result
+    return [result if result is not None else RuntimeError("no result") for result in results]
+
+
+def apply_full(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
+    """Deliveries by the full path, in order: back-to-back alert deliveries to one integration share one
+    ingest (`_apply_merged`); anything else is applied alone in its SAVEPOINT (`_apply_one`)."""
     results: list[Response | Exception] = []
     index = 0
     while index < len(deliveries):
-        delivery = deliveries[index]
-        found = integrations[delivery.key]
-        if found is not None and delivery.respond is not None and delivery.alerts is not None:
-            if found.service_id not in slow:
-                planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
-                if planned is not None:
-                    fastpath.queue_updates(stamp, pending, planned)
-                    fastpath.touch(session, found, now)
-                    results.append(delivery.respond([row.id for row, _item in planned]))
-                    index += 1
-                    continue
-            slow.add(found.service_id)
-        pending.write(session)  # the full path must see every earlier re-delivery
         run = _mergeable_run(deliveries, index)
         if len(run) > 1:
             results.extend(_apply_merged(session, run))
         else:
-            results.append(_apply_one(session, delivery))
+            results.append(_apply_one(session, run[0]))
         index += len(run)
-    pending.write(session)
     return results
 
 
@@ -179,7 +200,12 @@ def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]
             writer = getattr(app_state, "intake_writer", None)
             if writer is None:
                 writer = GroupCommitter(
-                    app_state.db, apply_batch, name="intake-writer", max_batch=64, max_pending=2_000
+                    app_state.db,
+                    apply_batch,
+                    name="intake-writer",
+                    max_batch=64,
+                    max_pending=2_000,
+                    own_transactions=True,
                 )
                 app_state.intake_writer = writer
     return writer

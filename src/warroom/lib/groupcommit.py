@@ -22,9 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Generic, TypeVar
-
-from sqlalchemy.orm import Session
+from typing import Any, Generic, TypeVar
 
 from warroom.db import Database
 
@@ -59,15 +57,19 @@ class GroupCommitter(Generic[T, R]):
     def __init__(
         self,
         db: Database,
-        apply: Callable[[Session, Sequence[T]], Sequence[R]],
+        apply: Callable[[Any, Sequence[T]], Sequence[R]],
         *,
         name: str = "group-commit",
         max_batch: int = 256,
         max_pending: int = 5_000,
         idle_seconds: float = 5.0,
+        own_transactions: bool = False,
     ) -> None:
         self.db = db
+        # apply(session, items) in one transaction per batch; with own_transactions, apply(db, items) opens
+        # and commits its transactions itself (intake commits re-deliveries on a bare DBAPI connection).
         self.apply = apply
+        self.own_transactions = own_transactions
         self.name = name
         self.max_batch = max_batch
         self.max_pending = max_pending
@@ -158,10 +160,13 @@ class GroupCommitter(Generic[T, R]):
 
     def _commit(self, batch: list[_Pending[T, R]]) -> None:
         try:
-            with self.db.transaction() as session:
-                results = list(self.apply(session, [p.item for p in batch]))
-                if len(results) != len(batch):
-                    raise RuntimeError(f"apply returned {len(results)} results for {len(batch)} items")
+            if self.own_transactions:
+                results = list(self.apply(self.db, [p.item for p in batch]))
+            else:
+                with self.db.transaction() as session:
+                    results = list(self.apply(session, [p.item for p in batch]))
+            if len(results) != len(batch):
+                raise RuntimeError(f"apply returned {len(results)} results for {len(batch)} items")
         except Exception as exc:
             if len(batch) == 1:
                 self._finish(batch, [None], exc)
