@@ -170,24 +170,51 @@ def short_key(value: str, limit: int = MAX_KEY) -> str:
     return value if len(value) <= limit else "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
+_SEVERITY_ALIASES = {"page": "critical", "high": "critical", "crit": "critical", "err": "error", "warn": "warning"}
+
+
 def _severity_from_labels(labels: dict[str, str]) -> str:
     raw = (labels.get("severity") or labels.get("priority") or "").lower()
-    aliases = {"page": "critical", "high": "critical", "crit": "critical", "err": "error", "warn": "warning"}
-    raw = aliases.get(raw, raw)
+    raw = _SEVERITY_ALIASES.get(raw, raw)
     return raw if raw in SEVERITIES else "warning"
 
 
-def _prometheus_alert(item: Any, index: int, errors: list[str]) -> Incoming | None:
-    where = f"alerts[{index}]"
-    if not isinstance(item, dict):
-        errors.append(f"{where} must be an object")
+def _named(errors: list[str], index: int, problems: list[str]) -> None:
+    """Report a field's problems under its alert's name (built only when something is wrong)."""
+    if problems:
+        errors.extend(f"alerts[{index}].{problem}" for problem in problems)
+
+
+def _labels(item: dict[str, Any], key: str, index: int, errors: list[str], *, required: bool = False) -> dict[str, str]:
+    value = item.get(key)
+    if type(value) is dict and _clean(value):
+        return value  # the common case: nothing to clip, convert or report
+    problems: list[str] = []
+    found = string_map(value, key, problems, required=required)
+    _named(errors, index, problems)
+    return found
+
+
+def _time(item: dict[str, Any], key: str, index: int, errors: list[str]) -> datetime | None:
+    value = item.get(key)
+    if value in (None, "", ZERO_TIME):
         return None
-    labels = string_map(item.get("labels"), f"{where}.labels", errors, required=True)
+    problems: list[str] = []
+    parsed = parse_time(value, key, problems)
+    _named(errors, index, problems)
+    return parsed
+
+
+def _prometheus_alert(item: Any, index: int, errors: list[str]) -> Incoming | None:
+    if not isinstance(item, dict):
+        errors.append(f"alerts[{index}] must be an object")
+        return None
+    labels = _labels(item, "labels", index, errors, required=True)
     if "labels" in item and isinstance(item.get("labels"), dict) and not labels.get("alertname"):
-        errors.append(f"{where}.labels.alertname is required")
-    annotations = string_map(item.get("annotations"), f"{where}.annotations", errors)
-    starts = parse_time(item.get("startsAt"), f"{where}.startsAt", errors)
-    ends = parse_time(item.get("endsAt"), f"{where}.endsAt", errors)
+        errors.append(f"alerts[{index}].labels.alertname is required")
+    annotations = _labels(item, "annotations", index, errors)
+    starts = _time(item, "startsAt", index, errors)
+    ends = _time(item, "endsAt", index, errors)
     generator = item.get("generatorURL")
     links = [{"href": clip(generator, 2000), "text": "Source"}] if isinstance(generator, str) and generator else []
     title = annotations.get("summary") or labels.get("alertname") or "alert"

@@ -34,7 +34,7 @@ class UnknownKey(Exception):
 Work = Callable[[Ctx, Integration], Response]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Plan:
     """What a route's parser makes of a body: the key, the work, and for alert formats the alerts and answer."""
 
@@ -44,7 +44,7 @@ class Plan:
     respond: Callable[[list[int]], Response] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Delivery:
     """One parsed request waiting for the intake writer.
 

@@ -74,7 +74,8 @@ class GroupCommitter(Generic[T, R]):
         self.max_batch = max_batch
         self.max_pending = max_pending
         self.idle_seconds = idle_seconds  # an idle writer thread ends; the next submit starts one
-        self._queue: queue.Queue[_Pending[T, R] | None] = queue.Queue()
+        # SimpleQueue: put and the writer's wake-up are C code, where queue.Queue runs a Condition in Python.
+        self._queue: queue.SimpleQueue[_Pending[T, R] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.batches = 0  # counters for tests and the jobs/health pages
