@@ -175,7 +175,11 @@ def create_db_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
         connect_args = {"check_same_thread": False, "timeout": BUSY_SECONDS, "factory": _SQLiteConnection}
-        engine = create_engine(url, connect_args=connect_args)
+        # A serve process has a dozen job-worker threads, the intake writer and request threads: a pool of the
+        # default 5 (+10 overflow) opened and closed overflow connections (and their PRAGMAs) on every poll.
+        memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+        pool = {} if memory else {"pool_size": 20, "max_overflow": 40}
+        engine = create_engine(url, connect_args=connect_args, **pool)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -283,22 +283,37 @@ def claim(
     return claimed
 
 
-def _due_rows(
-    session: Session, *, now: datetime, limit: int, queue: str | Sequence[str] | None, exclude: Sequence[str] = ()
-) -> list[Job]:
+def _due(
+    query: Select[Any], *, now: datetime, queue: str | Sequence[str] | None, exclude: Sequence[str] = ()
+) -> Select[Any]:
     due = or_(
         and_(Job.status == "pending", Job.run_at <= now),
         and_(Job.status == "running", Job.locked_until < now),
     )
-    query = select(Job).where(due)
+    query = query.where(due)
     if isinstance(queue, str):
         query = query.where(Job.queue == queue)
     elif queue is not None:
         query = query.where(Job.queue.in_(list(queue)))
     if exclude:
         query = query.where(Job.queue.not_in(list(exclude)))
+    return query
+
+
+def _due_rows(
+    session: Session, *, now: datetime, limit: int, queue: str | Sequence[str] | None, exclude: Sequence[str] = ()
+) -> list[Job]:
+    query = _due(select(Job), now=now, queue=queue, exclude=exclude)
     query = query.order_by(Job.run_at, Job.id).limit(limit).with_for_update(skip_locked=True)
     return list(session.scalars(query))
+
+
+def any_due(
+    session: Session, *, now: datetime, queue: str | Sequence[str] | None = None, exclude: Sequence[str] = ()
+) -> bool:
+    """Whether `claim` would find a job: a read, so an idle worker's poll never takes SQLite's write lock."""
+    query = _due(select(Job.id), now=now, queue=queue, exclude=exclude).limit(1)
+    return session.scalar(query) is not None
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:

@@ -63,6 +63,11 @@ class Worker:
     def run_one(self) -> bool:
         """Claim and run one due job. False when nothing is due."""
         now = self.clock.now()
+        with self.db.transaction(readonly=True) as session:
+            # Look before taking the write lock: an idle poll (every worker thread, every second) then never
+            # queues behind, or holds up, the writers that have work (alert intake above all).
+            if not service.any_due(session, now=now, queue=self.queues, exclude=self.exclude_queues):
+                return False
         with self.db.transaction() as session:
             claimed = service.claim(
                 session,
