@@ -81,15 +81,7 @@ def test_a_redelivery_after_a_resolve_in_the_same_batch_fires_again(app, alice_a
     def delivery(status: str, summary: str) -> Any:
         alert = am_alert("PickerDown", "f1", status=status, severity="warning")
         alert["annotations"]["summary"] = summary
-        plan = build(json.dumps(am_webhook([alert])).encode())
-        return intake_writer.Delivery(
-            key=plan.key,
-            work=plan.work,
-            clock=state.clock,
-            settings=state.settings,
-            alerts=plan.alerts,
-            respond=plan.respond,
-        )
+        return intake_writer.Delivery.of(build(json.dumps(am_webhook([alert])).encode()), state.clock, state.settings)
 
     intake_writer.apply_batch(db, [delivery("firing", "first")])
     # a re-delivery (fast path), a resolve, a re-fire (full path, in order)

@@ -92,28 +92,11 @@ def _generic_deliveries(state, key: str, bodies: list[dict[str, str]]) -> list[i
     from warroom.intake import receivers
 
     build = receivers.generic_plan(key)
-    out = []
-    for body in bodies:
-        plan = build(json.dumps(body).encode())
-        out.append(
-            intake_writer.Delivery(
-                key=plan.key,
-                work=plan.work,
-                clock=state.clock,
-                settings=state.settings,
-                alerts=plan.alerts,
-                respond=plan.respond,
-            )
-        )
-    return out
+    return [intake_writer.Delivery.of(build(json.dumps(body).encode()), state.clock, state.settings) for body in bodies]
 
 
-def test_new_alerts_of_back_to_back_deliveries_share_one_ingest_and_each_caller_gets_its_own_row(
-    app, make_ctx, alice_api, db, monkeypatch
-):
-    import json
-
-    key = integration(alice_api, make_service(make_ctx), "generic")["key"]
+def _count_ingests(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """The number of alerts in each of the writer's ingest calls, recorded as they happen."""
     real_ingest = intake_writer.service.ingest
     sizes: list[int] = []
 
@@ -122,6 +105,16 @@ def test_new_alerts_of_back_to_back_deliveries_share_one_ingest_and_each_caller_
         return real_ingest(ctx, found, items)
 
     monkeypatch.setattr(intake_writer.service, "ingest", counting)
+    return sizes
+
+
+def test_new_alerts_of_back_to_back_deliveries_share_one_ingest_and_each_caller_gets_its_own_row(
+    app, make_ctx, alice_api, db, monkeypatch
+):
+    import json
+
+    key = integration(alice_api, make_service(make_ctx), "generic")["key"]
+    sizes = _count_ingests(monkeypatch)
     batch = _generic_deliveries(app.state, key, [generic(f"disk {n}", f"d{n}") for n in range(3)])
     results = intake_writer.apply_batch(db, batch)
 
@@ -134,14 +127,7 @@ def test_new_alerts_of_back_to_back_deliveries_share_one_ingest_and_each_caller_
 
 def test_a_refused_delivery_in_a_merged_run_fails_alone(app, make_ctx, alice_api, db, monkeypatch):
     key = integration(alice_api, make_service(make_ctx), "generic")["key"]
-    real_ingest = intake_writer.service.ingest
-    sizes: list[int] = []
-
-    def counting(ctx, found, items):  # type: ignore[no-untyped-def]
-        sizes.append(len(items))
-        return real_ingest(ctx, found, items)
-
-    monkeypatch.setattr(intake_writer.service, "ingest", counting)
+    sizes = _count_ingests(monkeypatch)
     bodies = [generic("one", "a"), generic("bad \ud800 title", "b"), generic("two", "c")]
     batch = _generic_deliveries(app.state, key, bodies)
     results = intake_writer.apply_batch(db, batch)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from warroom.jobs import service
+from warroom.jobs import claims, service
 from warroom.jobs.models import Job
 from warroom.jobs.registry import job
 from warroom.jobs.worker import Worker
@@ -34,7 +34,7 @@ def fetch(db, job_id: int) -> Job:
 
 def claim_as(db, settings, worker_id: str, now) -> list[int]:
     with db.transaction() as session:
-        return [j.id for j in service.claim(session, now=now, worker_id=worker_id, settings=settings)]
+        return [j.id for j in claims.claim(session, now=now, worker_id=worker_id, settings=settings)]
 
 
 def test_an_expired_lease_is_claimed_again_by_another_worker(make_ctx, db, clock, settings):

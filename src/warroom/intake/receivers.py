@@ -146,14 +146,7 @@ async def deliver(state: Any, fmt: Format, build: Callable[[bytes], Plan], body:
             parsed = await run_in_threadpool(_parse, fmt, build, body)
         if isinstance(parsed, Response):
             return parsed
-        delivery = Delivery(
-            key=parsed.key,
-            work=parsed.work,
-            clock=state.clock,
-            settings=state.settings,
-            alerts=parsed.alerts,
-            respond=parsed.respond,
-        )
+        delivery = Delivery.of(parsed, state.clock, state.settings)
         try:
             future = writer_for(state).submit_async(delivery)
         except Overloaded:

@@ -59,6 +59,10 @@ class Delivery:
     alerts: tuple[Incoming, ...] | None = None
     respond: Callable[[list[int]], Response] | None = None
 
+    @classmethod
+    def of(cls, plan: Plan, clock: Clock, settings: Settings) -> Delivery:
+        return cls(plan.key, plan.work, clock, settings, plan.alerts, plan.respond)
+
 
 def apply_batch(db: Database, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
     """The writer's batch, in arrival order, in two transactions.
@@ -156,11 +160,7 @@ def _apply_merged(session: Session, run: list[Delivery]) -> list[Response | Exce
     items = [alert for delivery in run for alert in delivery.alerts or ()]
     try:
         with session.begin_nested():
-            ctx = Ctx(session=session, clock=first.clock, settings=first.settings)
-            ctx.source = "integration"
-            integration = service.by_key(session, first.key)
-            if integration is None:
-                raise UnknownKey
+            ctx, integration = _acting_as(session, first)
             rows = service.ingest(ctx, integration, items)
             session.flush()
             answers: list[Response | Exception] = []
@@ -177,15 +177,20 @@ def _apply_merged(session: Session, run: list[Delivery]) -> list[Response | Exce
         return [_apply_one(session, delivery) for delivery in run]
 
 
+def _acting_as(session: Session, delivery: Delivery) -> tuple[Ctx, Integration]:
+    """The unit of work acting for the delivery's integration; UnknownKey for an unknown or revoked key."""
+    integration = service.by_key(session, delivery.key)
+    if integration is None:
+        raise UnknownKey
+    ctx = Ctx(session=session, clock=delivery.clock, settings=delivery.settings)
+    ctx.source = "integration"
+    return ctx, integration
+
+
 def _apply_one(session: Session, delivery: Delivery) -> Response | Exception:
     try:
         with session.begin_nested():
-            ctx = Ctx(session=session, clock=delivery.clock, settings=delivery.settings)
-            ctx.source = "integration"
-            integration = service.by_key(session, delivery.key)
-            if integration is None:
-                raise UnknownKey
-            return delivery.work(ctx, integration)
+            return delivery.work(*_acting_as(session, delivery))
     except OperationalError:
         raise  # busy or gone: the whole batch fails and each item is retried alone, then answered 503
     except (UnknownKey, AppError, ValueError, DBAPIError) as error:

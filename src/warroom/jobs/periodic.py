@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 PERIODIC_KEY = "_periodic"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -21,3 +22,9 @@ def next_slot_after(now: datetime, every: timedelta, *, inclusive: bool) -> date
 
 def periodic_key(name: str, slot: datetime) -> str:
     return f"{name}:{slot.astimezone(UTC).isoformat()}"
+
+
+def tick_payload(base: dict[str, Any], *, every: timedelta, slot: datetime) -> dict[str, Any]:
+    """A tick's payload: the job's own fields and the period's metadata under PERIODIC_KEY."""
+    meta = {"every_seconds": every.total_seconds(), "slot": slot.isoformat()}
+    return {**{k: v for k, v in base.items() if k != PERIODIC_KEY}, PERIODIC_KEY: meta}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from warroom.context import Actor, Ctx
 from warroom.db import Database
-from warroom.jobs import service, wake
+from warroom.jobs import claims, service, wake
 from warroom.jobs.models import Job
 from warroom.jobs.registry import (
     DEDICATED_QUEUES,
@@ -66,10 +66,10 @@ class Worker:
         with self.db.transaction(readonly=True) as session:
             # Look before taking the write lock: an idle poll (every worker thread, every second) then never
             # queues behind, or holds up, the writers that have work (alert intake above all).
-            if not service.any_due(session, now=now, queue=self.queues, exclude=self.exclude_queues):
+            if not claims.any_due(session, now=now, queue=self.queues, exclude=self.exclude_queues):
                 return False
         with self.db.transaction() as session:
-            claimed = service.claim(
+            claimed = claims.claim(
                 session,
                 now=now,
                 worker_id=self.worker_id,
