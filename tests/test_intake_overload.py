@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from sqlalchemy.exc import OperationalError
 
@@ -65,5 +66,43 @@ def test_a_driver_error_on_the_re_delivery_path_gets_503_not_500(client, alice_a
 
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
+    (alert,) = alice_api.get("/api/v1/alerts").json()["items"]
+    assert alert["status"] == "firing"
+
+
+def test_a_delivery_whose_commit_does_not_come_in_time_gets_503(client, alice_api, make_ctx, monkeypatch, db):
+    """The writer waits on a write another transaction holds; the sender hears 503 after WRITE_TIMEOUT, not never,
+    and the delivery still lands once the write is free (so the retry is a re-delivery)."""
+    service_id = make_service(make_ctx)
+    url = path_of(integration(alice_api, service_id, "alertmanager")["url"])
+    body = am_webhook([am_alert("PickerDown", "f")])
+    monkeypatch.setattr(receivers, "WRITE_TIMEOUT", 0.5)
+    monkeypatch.setattr(receivers, "SWEEP_SECONDS", 0.1)
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_write() -> None:
+        with db.raw_connection() as raw, db.write_on(raw):  # SQLite: the single writer's lock
+            if db.is_postgres:  # PostgreSQL: the service row intake locks
+                cursor = raw.cursor()
+                cursor.execute("SELECT id FROM services WHERE id = %s FOR UPDATE", (service_id,))
+                cursor.close()
+            held.set()
+            release.wait(20)
+
+    holder = threading.Thread(target=hold_the_write)
+    holder.start()
+    try:
+        assert held.wait(10)
+        started = time.monotonic()
+        response = client.post(url, json=body)
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(20)
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert 0.5 <= waited < 5
+    assert client.post(url, json=body).status_code == 200
     (alert,) = alice_api.get("/api/v1/alerts").json()["items"]
     assert alert["status"] == "firing"

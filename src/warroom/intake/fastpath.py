@@ -4,7 +4,8 @@ Alertmanager re-sends every firing alert each `repeat_interval`/`group_interval`
 firing alert on each evaluation, so most intake traffic is re-deliveries. For those the full pipeline
 (pipeline.ingest) would only set last_seen, the latest annotations and the expiry; here that is one query per
 service for the batch's fingerprints and one executemany UPDATE, on a bare DBAPI connection
-(`Database.raw_transaction`), instead of ORM loads per delivery.
+(`Database.raw_connection`), instead of ORM loads per delivery. On SQLite the batch is read and planned
+before the single writer's lock is taken; each update then holds only while its row keeps the planned status.
 
 Order is kept: deliveries are taken in arrival order, and once one delivery of a service needs the full path,
 every later delivery of that service in the batch takes it too, in the full path's transaction, which begins
@@ -49,9 +50,11 @@ class Driver:
         self.load_time = time_type.result_processor(dialect, None) or _same
         self.bind_json = json_type.bind_processor(dialect) or _same
         self.mark = mark
-        self.update_plain = f"UPDATE intake_alerts SET last_seen={mark}, ends_at={mark} WHERE id={mark}"  # noqa: S608
+        # Each update holds only while the row keeps the status it was planned from; a NULL ends_at keeps it.
+        keep = f"ends_at=COALESCE({mark}, ends_at)"
+        self.update_plain = f"UPDATE intake_alerts SET last_seen={mark}, {keep} WHERE id={mark} AND status={mark}"  # noqa: S608
         self.update_annotated = (
-            f"UPDATE intake_alerts SET last_seen={mark}, ends_at={mark}, annotations={mark} WHERE id={mark}"  # noqa: S608
+            f"UPDATE intake_alerts SET last_seen={mark}, {keep}, annotations={mark} WHERE id={mark} AND status={mark}"  # noqa: S608
         )
         self.touch_integration = f"UPDATE intake_integrations SET last_used_at={mark} WHERE id={mark}"  # noqa: S608
 
@@ -176,35 +179,54 @@ class Stamp:
         self.expiry = sql.bind_time(now + RESOLVE_TIMEOUT)
 
 
+class Moved(Exception):
+    """A row changed state between the read that planned its update and the write (see `Pending.write`)."""
+
+
 @dataclass
 class Pending:
-    """Row updates waiting to be written in one executemany each."""
+    """Row updates waiting to be written in one executemany each, and the integrations' last use."""
 
-    plain: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, id)
-    annotated: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, annotations, id)
+    plain: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, id, status)
+    annotated: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, annotations, id, status)
+    touched: list[tuple[Any, ...]] = field(default_factory=list)  # (last_used_at, integration id)
 
     def queue(self, stamp: Stamp, planned: list[tuple[Stored, Incoming]]) -> None:
         """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations."""
         for row, item in planned:
+            ends = None  # keep the stored expiry
             if row.status == "firing" and item.expires:
                 # The push API's expiry moves with each receipt: its endsAt, or resolve_timeout from now.
-                row.ends = stamp.expiry if item.ends_at is None else stamp.sql.bind_time(item.ends_at)
+                ends = row.ends = stamp.expiry if item.ends_at is None else stamp.sql.bind_time(item.ends_at)
             if item.annotations and _parsed(row.notes) != item.annotations:
                 row.notes = stamp.sql.bind_json(item.annotations)
-                self.annotated.append((stamp.seen, row.ends, row.notes, row.id))
+                self.annotated.append((stamp.seen, ends, row.notes, row.id, row.status))
             else:
-                self.plain.append((stamp.seen, row.ends, row.id))
+                self.plain.append((stamp.seen, ends, row.id, row.status))
 
-    def write(self, raw: Any, sql: Driver) -> None:
+    def touch(self, stamp: Stamp, integration: Live) -> None:
+        """Record the integration's last use, at most once a minute (as pipeline.touch_integration)."""
+        if integration.last_used_at is None or stamp.now - integration.last_used_at >= LAST_USED_EVERY:
+            integration.last_used_at = stamp.now
+            self.touched.append((stamp.seen, integration.id))
+
+    def empty(self) -> bool:
+        return not (self.plain or self.annotated or self.touched)
+
+    def write(self, raw: Any, sql: Driver, *, checked: bool) -> None:
+        """Write what is queued. `checked`: raise Moved unless every row still had its planned status (the
+        plan was read before this transaction began, so another writer may have changed a row meanwhile)."""
         cursor = raw.cursor()
         try:
-            if self.plain:
-                cursor.executemany(sql.update_plain, self.plain)
-            if self.annotated:
-                cursor.executemany(sql.update_annotated, self.annotated)
+            for statement, rows in ((sql.update_plain, self.plain), (sql.update_annotated, self.annotated)):
+                if rows:
+                    cursor.executemany(statement, rows)
+                    if checked and cursor.rowcount != len(rows):
+                        raise Moved
+            if self.touched:
+                cursor.executemany(sql.touch_integration, self.touched)
         finally:
             cursor.close()
-        self.plain, self.annotated = [], []
 
 
 def _parsed(notes: Any) -> Any:
@@ -215,14 +237,3 @@ def _parsed(notes: Any) -> Any:
         return orjson.loads(notes)  # SQLite: the JSON text the ORM's serializer wrote
     except (orjson.JSONDecodeError, TypeError):
         return None
-
-
-def touch(raw: Any, stamp: Stamp, integration: Live) -> None:
-    """Record the integration's last use, at most once a minute (as pipeline.touch_integration)."""
-    if integration.last_used_at is None or stamp.now - integration.last_used_at >= LAST_USED_EVERY:
-        integration.last_used_at = stamp.now
-        cursor = raw.cursor()
-        try:
-            cursor.execute(stamp.sql.touch_integration, (stamp.seen, integration.id))
-        finally:
-            cursor.close()

@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,7 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-INLINE_PARSE = 16 * 1024  # smaller bodies parse on the event loop: cheaper than a hop to a worker thread
+INLINE_PARSE = 64 * 1024  # smaller bodies parse on the event loop: cheaper than a hop to a worker thread
 WRITE_TIMEOUT = 30.0
 
 
@@ -152,7 +153,8 @@ async def deliver(state: Any, fmt: Format, build: Callable[[bytes], Plan], body:
         except Overloaded:
             return _overloaded(fmt)
         # A safety net, not a path: the writer completes every future, with an error if its batch failed.
-        guard = asyncio.get_running_loop().call_later(WRITE_TIMEOUT, _give_up, future)
+        watchdog = _watchdog_for(asyncio.get_running_loop())
+        watchdog.watch(future)
         try:
             result = await future
         except DBAPIError:  # busy, gone or full: nothing the sender did; it retries a 503
@@ -162,15 +164,53 @@ async def deliver(state: Any, fmt: Format, build: Callable[[bytes], Plan], body:
             log.warning("intake: no commit within %s s, answering 503", WRITE_TIMEOUT)
             return _overloaded(fmt)
         finally:
-            guard.cancel()
+            watchdog.forget(future)
         return _answer(fmt, result)  # committed: only now may the sender forget the alert
     finally:
         _in_flight.release()
 
 
-def _give_up(future: asyncio.Future[Any]) -> None:
-    if not future.done():
-        future.set_exception(TimeoutError())
+SWEEP_SECONDS = 1.0
+
+
+class _Watchdog:
+    """Fails, with TimeoutError, each watched future still waiting WRITE_TIMEOUT seconds after it was watched.
+
+    One timer per event loop sweeps the waiting futures every SWEEP_SECONDS while any wait, so watching a
+    delivery is a dict insert and a delete; a timer per request (call_later, then cancel) cost ~4 µs each.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.waiting: dict[asyncio.Future[Any], float] = {}
+        self.timer: asyncio.TimerHandle | None = None
+
+    def watch(self, future: asyncio.Future[Any]) -> None:
+        self.waiting[future] = self.loop.time() + WRITE_TIMEOUT
+        if self.timer is None:
+            self.timer = self.loop.call_later(SWEEP_SECONDS, self._sweep)
+
+    def forget(self, future: asyncio.Future[Any]) -> None:
+        self.waiting.pop(future, None)
+
+    def _sweep(self) -> None:
+        now = self.loop.time()
+        for future, deadline in list(self.waiting.items()):
+            if deadline <= now:
+                del self.waiting[future]
+                if not future.done():
+                    future.set_exception(TimeoutError())
+        self.timer = self.loop.call_later(SWEEP_SECONDS, self._sweep) if self.waiting else None
+
+
+_watchdogs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Watchdog] = weakref.WeakKeyDictionary()
+
+
+def _watchdog_for(loop: asyncio.AbstractEventLoop) -> _Watchdog:
+    found = _watchdogs.get(loop)
+    if found is None:
+        found = _watchdogs[loop] = _Watchdog(loop)
+    return found
 
 
 def _overloaded(fmt: Format) -> Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi.responses import Response
@@ -67,50 +68,85 @@ class Delivery:
 def apply_batch(db: Database, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
     """The writer's batch, in arrival order, in two transactions.
 
-    First re-deliveries, by the fast path on a bare connection (`Database.raw_transaction`). Then, after that
-    commit, every delivery that needs the full path, in one Session transaction (`apply_full`). Once a
-    delivery of a service needs the full path, every later delivery of that service goes there too, so the
-    order of each service's deliveries is kept.
+    First re-deliveries, by the fast path on a bare connection (`_fast`). Then, after that commit, every
+    delivery that needs the full path, in one Session transaction (`apply_full`). Once a delivery of a
+    service needs the full path, every later delivery of that service goes there too, so the order of each
+    service's deliveries is kept.
     """
     now = deliveries[0].clock.now()
-    results: list[Response | Exception | None] = [None] * len(deliveries)
-    full: list[int] = []  # indexes of the deliveries for the full path, in arrival order
     sql = fastpath.driver(db.engine.dialect)
     try:
-        with db.raw_transaction() as raw:
-            integrations = fastpath.live_integrations(raw, sql, {delivery.key for delivery in deliveries})
-            wanted: dict[int, set[str]] = {}
-            for delivery in deliveries:
-                found = integrations[delivery.key]
-                if found is not None and delivery.alerts is not None:
-                    wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
-            fastpath.lock_services(raw, sql, set(wanted))
-            stored = fastpath.prefetch(raw, sql, wanted)
-            pending = fastpath.Pending()
-            stamp = fastpath.Stamp(sql, now)
-            slow: set[int] = set()  # services with a delivery for the full path: later ones follow it
-            for index, delivery in enumerate(deliveries):
-                found = integrations[delivery.key]
-                if found is None:
-                    results[index] = UnknownKey()
-                    continue
-                if delivery.alerts is not None and delivery.respond is not None and found.service_id not in slow:
-                    planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
-                    if planned is not None:
-                        pending.queue(stamp, planned)
-                        fastpath.touch(raw, stamp, found)
-                        results[index] = delivery.respond([row.id for row, _item in planned])
-                        continue
-                slow.add(found.service_id)
-                full.append(index)
-            pending.write(raw, sql)
+        with db.raw_connection() as raw:
+            sorted_ = _fast(db, raw, sql, deliveries, now)
     except db.engine.dialect.loaded_dbapi.Error as error:  # the driver's own error, as SQLAlchemy raises it
         raise DBAPIError.instance(None, None, error, db.engine.dialect.loaded_dbapi.Error) from error
-    if full:
+    results = sorted_.results
+    if sorted_.full:
         with db.transaction() as session:
+            full = sorted_.full
             for index, result in zip(full, apply_full(session, [deliveries[i] for i in full]), strict=True):
                 results[index] = result
     return [result if result is not None else RuntimeError("no result") for result in results]
+
+
+def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery], now: datetime) -> _Sorted:
+    """The fast path's transaction. SQLite lets one writer in at a time, across processes, so there the batch
+    is read and planned before its write lock is taken, and each row's update holds only if the row still has
+    the status it was planned from; if any moved meanwhile, the batch is read and planned again under the
+    lock. PostgreSQL (row locks, no single writer) locks the batch's services first and reads after."""
+    if not sql.postgres:
+        sorted_ = _sort(raw, sql, deliveries, now)
+        if sorted_.pending.empty():
+            return sorted_  # nothing for the fast path to write: no need to wait for the writer's lock
+        try:
+            with db.write_on(raw):
+                sorted_.pending.write(raw, sql, checked=True)
+            return sorted_
+        except fastpath.Moved:
+            pass  # rolled back: plan again under the lock
+    with db.write_on(raw):
+        sorted_ = _sort(raw, sql, deliveries, now)
+        sorted_.pending.write(raw, sql, checked=False)
+    return sorted_
+
+
+@dataclass
+class _Sorted:
+    """A batch sorted for the fast path: the answers of the deliveries it takes (and of unknown keys), the
+    indexes of those for the full path, and the fast path's pending writes."""
+
+    results: list[Response | Exception | None]
+    full: list[int]
+    pending: fastpath.Pending
+
+
+def _sort(raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery], now: datetime) -> _Sorted:
+    integrations = fastpath.live_integrations(raw, sql, {delivery.key for delivery in deliveries})
+    wanted: dict[int, set[str]] = {}
+    for delivery in deliveries:
+        found = integrations[delivery.key]
+        if found is not None and delivery.alerts is not None:
+            wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
+    fastpath.lock_services(raw, sql, set(wanted))
+    stored = fastpath.prefetch(raw, sql, wanted)
+    out = _Sorted([None] * len(deliveries), [], fastpath.Pending())
+    stamp = fastpath.Stamp(sql, now)
+    slow: set[int] = set()  # services with a delivery for the full path: later ones follow it
+    for index, delivery in enumerate(deliveries):
+        found = integrations[delivery.key]
+        if found is None:
+            out.results[index] = UnknownKey()
+            continue
+        if delivery.alerts is not None and delivery.respond is not None and found.service_id not in slow:
+            planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
+            if planned is not None:
+                out.pending.queue(stamp, planned)
+                out.pending.touch(stamp, found)
+                out.results[index] = delivery.respond([row.id for row, _item in planned])
+                continue
+        slow.add(found.service_id)
+        out.full.append(index)
+    return out
 
 
 def apply_full(session: Session, deliveries: Sequence[Delivery]) -> list[Response | Exception]:
