@@ -58,7 +58,7 @@ def test_a_driver_error_on_the_re_delivery_path_gets_503_not_500(client, alice_a
     assert client.post(url, json=body).status_code == 200  # stored: the next one is a re-delivery
     driver_error = db.engine.dialect.loaded_dbapi.OperationalError
 
-    def locked(raw, sql, wanted):  # type: ignore[no-untyped-def]
+    def locked(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise driver_error("database is locked")  # what the driver raises, not SQLAlchemy's wrapper
 
     monkeypatch.setattr(fastpath, "prefetch", locked)

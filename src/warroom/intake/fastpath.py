@@ -15,6 +15,7 @@ services are locked first (in id order), as the full path does per delivery.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ import orjson
 from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 
+from warroom.db import Database
 from warroom.intake.formats import Incoming
 from warroom.intake.models import Alert
 from warroom.intake.pipeline import LAST_USED_EVERY, RESOLVE_TIMEOUT
@@ -50,12 +52,13 @@ class Driver:
         self.load_time = time_type.result_processor(dialect, None) or _same
         self.bind_json = json_type.bind_processor(dialect) or _same
         self.mark = mark
-        # Each update holds only while the row keeps the status it was planned from; a NULL ends_at keeps it.
+        # An update holds only while its row is still the alert it was planned from (the id, service and
+        # fingerprint a cached row named), in the same status, and for a plain update with the same
+        # annotations; `Pending.write` counts the rows updated. A NULL ends_at keeps the stored one.
         keep = f"ends_at=COALESCE({mark}, ends_at)"
-        self.update_plain = f"UPDATE intake_alerts SET last_seen={mark}, {keep} WHERE id={mark} AND status={mark}"  # noqa: S608
-        self.update_annotated = (
-            f"UPDATE intake_alerts SET last_seen={mark}, {keep}, annotations={mark} WHERE id={mark} AND status={mark}"  # noqa: S608
-        )
+        same = f"id={mark} AND service_id={mark} AND fingerprint={mark} AND status={mark}"
+        self.update_plain = f"UPDATE intake_alerts SET last_seen={mark}, {keep} WHERE {same} AND annotations={mark}"  # noqa: S608
+        self.update_annotated = f"UPDATE intake_alerts SET last_seen={mark}, {keep}, annotations={mark} WHERE {same}"  # noqa: S608
         self.touch_integration = f"UPDATE intake_integrations SET last_used_at={mark} WHERE id={mark}"  # noqa: S608
 
     def marks(self, count: int) -> str:
@@ -135,23 +138,67 @@ class Stored:
     """A stored alert as the driver returned it: annotations and ends_at stay in the database's form."""
 
     id: int
+    service_id: int
+    fingerprint: str
     status: str
-    notes: Any  # annotations: JSON text on SQLite, a dict on PostgreSQL
+    notes: Any  # annotations as bound for the driver: the stored JSON text on SQLite
     ends: Any  # ends_at: text on SQLite, a datetime on PostgreSQL
+    parsed: Any = None  # the annotations as a dict, once compared
+
+    def same_notes(self, annotations: dict[str, Any]) -> bool:
+        if self.parsed is None:
+            self.parsed = _parsed(self.notes)
+        return bool(self.parsed == annotations)
 
 
-def prefetch(raw: Any, sql: Driver, wanted: dict[int, set[str]]) -> dict[int, dict[str, Stored]]:
-    """Stored alerts for every (service, fingerprints) the batch mentions: one query per service."""
+class RowCache:
+    """The rows the writer last read or wrote, so a steady stream of re-deliveries skips their SELECT.
+
+    Only the read-before-lock attempt on SQLite trusts it, and only as a plan: its updates name each row's
+    id, service, fingerprint, status and annotations, and `Pending.write` raises Moved unless every one
+    still matched, whereupon the batch is read afresh under the lock (`prefetch(..., fresh=True)`), which
+    also refreshes the cache. So a row another process changed, deleted or whose id was reused costs one
+    re-read, never a wrong write. Bounded: emptied when full.
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, str], Stored] = {}
+
+    def put(self, row: Stored) -> None:
+        if len(self.rows) >= self.LIMIT:
+            self.rows.clear()
+        self.rows[(row.service_id, row.fingerprint)] = row
+
+
+def prefetch(
+    raw: Any, sql: Driver, wanted: dict[int, set[str]], cache: RowCache | None = None, *, fresh: bool = False
+) -> dict[int, dict[str, Stored]]:
+    """Stored alerts for every (service, fingerprints) the batch mentions: one query per service, for the
+    fingerprints `cache` does not hold (all of them when `fresh`); what is read goes into `cache`."""
     out: dict[int, dict[str, Stored]] = {}
     for service_id, prints in wanted.items():
         found = out[service_id] = {}
         keys = list(prints)
+        if cache is not None and not fresh:
+            keys = []
+            for fingerprint in prints:
+                cached = cache.rows.get((service_id, fingerprint))
+                if cached is None:
+                    keys.append(fingerprint)
+                else:
+                    found[fingerprint] = cached
         for start in range(0, len(keys), IN_CHUNK):
             chunk = keys[start : start + IN_CHUNK]
             for row_id, fingerprint, status, notes, ends in _rows(
                 raw, sql.select_alerts(len(chunk)), [service_id, *chunk]
             ):
-                found[fingerprint] = Stored(row_id, status, notes, ends)
+                if sql.postgres:
+                    notes = sql.bind_json(notes)  # JSONB comes back parsed; the update compares it as bound
+                row = found[fingerprint] = Stored(row_id, service_id, fingerprint, status, notes, ends)
+                if cache is not None:
+                    cache.put(row)
     return out
 
 
@@ -184,25 +231,36 @@ class Moved(Exception):
 
 
 @dataclass
+class _Update:
+    """One row's update in a batch; later deliveries of the same alert in the batch fold into it."""
+
+    row: Stored
+    was: Any  # the annotations the row was planned from (the condition of a plain update)
+    ends: Any = None  # a new expiry, or None to keep the stored one
+    notes: Any = None  # new annotations (bound), or None to keep them
+
+
+@dataclass
 class Pending:
     """Row updates waiting to be written in one executemany each, and the integrations' last use."""
 
-    plain: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, id, status)
-    annotated: list[tuple[Any, ...]] = field(default_factory=list)  # (last_seen, ends_at, annotations, id, status)
+    updates: dict[int, _Update] = field(default_factory=dict)  # by row id, in the order first queued
     touched: list[tuple[Any, ...]] = field(default_factory=list)  # (last_used_at, integration id)
+    seen: Any = None  # the batch's last_seen, bound
 
     def queue(self, stamp: Stamp, planned: list[tuple[Stored, Incoming]]) -> None:
         """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations."""
+        self.seen = stamp.seen
         for row, item in planned:
-            ends = None  # keep the stored expiry
+            update = self.updates.get(row.id)
+            if update is None:
+                update = self.updates[row.id] = _Update(row, row.notes)
             if row.status == "firing" and item.expires:
                 # The push API's expiry moves with each receipt: its endsAt, or resolve_timeout from now.
-                ends = row.ends = stamp.expiry if item.ends_at is None else stamp.sql.bind_time(item.ends_at)
-            if item.annotations and _parsed(row.notes) != item.annotations:
-                row.notes = stamp.sql.bind_json(item.annotations)
-                self.annotated.append((stamp.seen, ends, row.notes, row.id, row.status))
-            else:
-                self.plain.append((stamp.seen, ends, row.id, row.status))
+                update.ends = row.ends = stamp.expiry if item.ends_at is None else stamp.sql.bind_time(item.ends_at)
+            if item.annotations and not row.same_notes(item.annotations):
+                update.notes = row.notes = stamp.sql.bind_json(item.annotations)
+                row.parsed = item.annotations
 
     def touch(self, stamp: Stamp, integration: Live) -> None:
         """Record the integration's last use, at most once a minute (as pipeline.touch_integration)."""
@@ -211,14 +269,21 @@ class Pending:
             self.touched.append((stamp.seen, integration.id))
 
     def empty(self) -> bool:
-        return not (self.plain or self.annotated or self.touched)
+        return not (self.updates or self.touched)
 
     def write(self, raw: Any, sql: Driver, *, checked: bool) -> None:
-        """Write what is queued. `checked`: raise Moved unless every row still had its planned status (the
-        plan was read before this transaction began, so another writer may have changed a row meanwhile)."""
+        """Write what is queued. `checked`: raise Moved unless every row was still as planned (the plan was
+        read before this transaction began, so another writer may have changed a row meanwhile)."""
+        seen, plain, annotated = self.seen, [], []
+        for update in self.updates.values():
+            row = update.row
+            if update.notes is None:
+                plain.append((seen, update.ends, row.id, row.service_id, row.fingerprint, row.status, update.was))
+            else:
+                annotated.append((seen, update.ends, update.notes, row.id, row.service_id, row.fingerprint, row.status))
         cursor = raw.cursor()
         try:
-            for statement, rows in ((sql.update_plain, self.plain), (sql.update_annotated, self.annotated)):
+            for statement, rows in ((sql.update_plain, plain), (sql.update_annotated, annotated)):
                 if rows:
                     cursor.executemany(statement, rows)
                     if checked and cursor.rowcount != len(rows):
@@ -231,9 +296,18 @@ class Pending:
 
 def _parsed(notes: Any) -> Any:
     """Stored annotations as a dict, to compare; any doubt reads as "changed", which only costs a write."""
-    if isinstance(notes, dict):
-        return notes  # PostgreSQL hands JSONB back parsed
     try:
-        return orjson.loads(notes)  # SQLite: the JSON text the ORM's serializer wrote
+        return orjson.loads(notes)  # the JSON text the ORM's serializer wrote
     except (orjson.JSONDecodeError, TypeError):
         return None
+
+
+_caches: weakref.WeakKeyDictionary[Database, RowCache] = weakref.WeakKeyDictionary()
+
+
+def cache_for(db: Database) -> RowCache:
+    """The database's row cache in this process (one per Database: a test's fresh database starts empty)."""
+    found = _caches.get(db)
+    if found is None:
+        found = _caches[db] = RowCache()
+    return found

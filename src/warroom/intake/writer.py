@@ -95,7 +95,7 @@ def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Del
     the status it was planned from; if any moved meanwhile, the batch is read and planned again under the
     lock. PostgreSQL (row locks, no single writer) locks the batch's services first and reads after."""
     if not sql.postgres:
-        sorted_ = _sort(raw, sql, deliveries, now)
+        sorted_ = _sort(raw, sql, deliveries, now, fastpath.cache_for(db))
         if sorted_.pending.empty():
             return sorted_  # nothing for the fast path to write: no need to wait for the writer's lock
         try:
@@ -105,7 +105,7 @@ def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Del
         except fastpath.Moved:
             pass  # rolled back: plan again under the lock
     with db.write_on(raw):
-        sorted_ = _sort(raw, sql, deliveries, now)
+        sorted_ = _sort(raw, sql, deliveries, now, None if sql.postgres else fastpath.cache_for(db), fresh=True)
         sorted_.pending.write(raw, sql, checked=False)
     return sorted_
 
@@ -120,7 +120,15 @@ class _Sorted:
     pending: fastpath.Pending
 
 
-def _sort(raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery], now: datetime) -> _Sorted:
+def _sort(
+    raw: Any,
+    sql: fastpath.Driver,
+    deliveries: Sequence[Delivery],
+    now: datetime,
+    cache: fastpath.RowCache | None = None,
+    *,
+    fresh: bool = False,
+) -> _Sorted:
     integrations = fastpath.live_integrations(raw, sql, {delivery.key for delivery in deliveries})
     wanted: dict[int, set[str]] = {}
     for delivery in deliveries:
@@ -128,7 +136,7 @@ def _sort(raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery], now: d
         if found is not None and delivery.alerts is not None:
             wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
     fastpath.lock_services(raw, sql, set(wanted))
-    stored = fastpath.prefetch(raw, sql, wanted)
+    stored = fastpath.prefetch(raw, sql, wanted, cache, fresh=fresh)
     out = _Sorted([None] * len(deliveries), [], fastpath.Pending())
     stamp = fastpath.Stamp(sql, now)
     slow: set[int] = set()  # services with a delivery for the full path: later ones follow it
