@@ -32,7 +32,8 @@ def test_an_alert_resolved_behind_the_writers_back_fires_again_on_its_next_deliv
     # Another writer (another process, a job) resolves it, outside this writer's knowledge.
     with db.raw_connection() as raw, db.write_on(raw):
         cursor = raw.cursor()
-        cursor.execute("UPDATE intake_alerts SET status = 'resolved' WHERE service_id = " + str(service_id))
+        mark = "%s" if db.is_postgres else "?"
+        cursor.execute(f"UPDATE intake_alerts SET status = 'resolved' WHERE service_id = {mark}", (service_id,))
         cursor.close()
 
     clock.advance(seconds=60)
@@ -56,7 +57,7 @@ def test_a_row_id_taken_over_by_another_alert_is_never_written_for_the_first(cli
         cursor = raw.cursor()
         mark = "%s" if db.is_postgres else "?"
         cursor.execute(
-            f"UPDATE intake_alerts SET fingerprint = {mark}, title = {mark} WHERE id = {mark}",  # noqa: S608
+            f"UPDATE intake_alerts SET fingerprint = {mark}, title = {mark} WHERE id = {mark}",
             ("another-alert", "Second", row_id),
         )
         cursor.close()
@@ -91,3 +92,20 @@ def test_one_alert_delivered_three_times_in_a_batch_with_changing_annotations_ke
     assert alert["annotations"] == {"summary": "three"}
     assert alert["firing_count"] == 1
     assert alert["last_seen"].startswith(clock.now().isoformat()[:19])
+
+
+def test_an_alert_the_full_path_changed_is_read_afresh_not_planned_from_the_cache(
+    client, alice_api, make_ctx, clock, db
+):
+    from warroom.intake import fastpath
+
+    service_id = make_service(make_ctx)
+    url = path_of(integration(alice_api, service_id, "prometheus")["url"])
+    firing = push("CpuHot", "node-1", "CpuHot")
+    resolved = [{**firing[0], "endsAt": "2020-01-01T00:00:00Z"}]  # an endsAt in the past: resolved
+    assert client.post(url, json=firing).status_code == 200
+    assert client.post(url, json=firing).status_code == 200  # cached as firing
+    assert client.post(url, json=resolved).status_code == 200  # the full path resolves it
+
+    assert (service_id, only_alert(alice_api, "CpuHot")["fingerprint"]) not in fastpath.cache_for(db).rows
+    assert only_alert(alice_api, "CpuHot")["status"] == "resolved"

@@ -171,6 +171,10 @@ class RowCache:
             self.rows.clear()
         self.rows[(row.service_id, row.fingerprint)] = row
 
+    def forget(self, service_id: int, items: Sequence[Incoming]) -> None:
+        for item in items:
+            self.rows.pop((service_id, item.fingerprint), None)
+
 
 def prefetch(
     raw: Any, sql: Driver, wanted: dict[int, set[str]], cache: RowCache | None = None, *, fresh: bool = False

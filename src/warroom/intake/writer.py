@@ -154,6 +154,8 @@ def _sort(
                 continue
         slow.add(found.service_id)
         out.full.append(index)
+        if cache is not None and delivery.alerts is not None:
+            cache.forget(found.service_id, delivery.alerts)  # the full path may change them: read them afresh
     return out
 
 
