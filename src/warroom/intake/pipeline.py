@@ -120,8 +120,7 @@ def _new_alert(ctx: Ctx, integration: Integration, service: Service, item: Incom
         state_changes=[now.isoformat()],
         flapping=False,
     )
-    ctx.session.add(alert)
-    return alert
+    return alert  # added to the session by Batch.finish, once its group and suppression are known
 
 
 def _update(batch: Batch, alert: Alert, item: Incoming, now: datetime) -> None:
@@ -170,29 +169,34 @@ class Batch:
         if not (self.created or self.refired or self.resolved or self.requeued):
             return
         session = self.ctx.session
-        session.flush()  # ids for the new alerts (one INSERT batch)
-        rules = load_rules(session, self.service.id)
         now = self.ctx.now()
         changes: dict[int, GroupChange] = {}
+        # New alerts join the session only once their group and suppression are set, so each is one INSERT
+        # (it was an INSERT, then an UPDATE for those); no autoflush meanwhile, for the same reason.
+        with session.no_autoflush:
+            rules = load_rules(session, self.service.id)
+            for alert, item in [*self.created, *self.refired]:
+                decision = decide(rules, alert, self.service)
+                target = self._group(group_key_for(decision, alert, item), alert, decision, now)
+                previous = alert.group_id
+                alert.group_id = target.id
+                if previous is not None and previous != target.id:
+                    # The alert moved groups (its rule changed): the old group may have nothing firing now.
+                    old = session.get(AlertGroup, previous)
+                    if old is not None:
+                        changes.setdefault(old.id, GroupChange(old)).resolved.append(alert)
+                change = changes.setdefault(target.id, GroupChange(target))
+                if alert.status == "firing":
+                    noise.evaluate(self.ctx, alert, now, self.in_force)
+                    change.fired.append(alert)
+                    change.decisions.append(decision)
+        session.add_all([alert for alert, _item in self.created])
+        session.flush()  # ids for the new alerts (one INSERT batch)
         expiries: list[tuple[dict[str, Any], datetime | None, str]] = []
-        for alert, item in [*self.created, *self.refired]:
-            decision = decide(rules, alert, self.service)
-            target = self._group(group_key_for(decision, alert, item), alert, decision, now)
-            previous = alert.group_id
-            alert.group_id = target.id
-            if previous is not None and previous != target.id:
-                # The alert moved groups (its rule changed): the old group may have nothing firing now.
-                old = session.get(AlertGroup, previous)
-                if old is not None:
-                    changes.setdefault(old.id, GroupChange(old)).resolved.append(alert)
-            change = changes.setdefault(target.id, GroupChange(target))
-            if alert.status == "firing":
-                noise.evaluate(self.ctx, alert, now, self.in_force)
-                change.fired.append(alert)
-                change.decisions.append(decision)
-                if alert.ends_at is not None:
-                    payload = {"alert_id": alert.id, "firing_count": alert.firing_count}
-                    expiries.append((payload, alert.ends_at, f"intake-expire:{alert.id}:{alert.firing_count}"))
+        for alert, _item in [*self.created, *self.refired]:
+            if alert.status == "firing" and alert.ends_at is not None:
+                payload = {"alert_id": alert.id, "firing_count": alert.firing_count}
+                expiries.append((payload, alert.ends_at, f"intake-expire:{alert.id}:{alert.firing_count}"))
         jobs.enqueue_many(self.ctx, EXPIRE_JOB, expiries)
         for alert in self.requeued:
             held = session.get(AlertGroup, alert.group_id) if alert.group_id else None

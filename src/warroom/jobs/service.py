@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,20 +102,35 @@ def _new_job(
     max_attempts: int | None,
     queue: str,
 ) -> Job:
+    return Job(**_job_values(session, now, settings, name, payload, run_at, key, max_attempts, queue))
+
+
+def _job_values(
+    session: Session,
+    now: datetime,
+    settings: Settings,
+    name: str,
+    payload: dict[str, Any] | None,
+    run_at: datetime | None,
+    key: str | None,
+    max_attempts: int | None,
+    queue: str,
+) -> dict[str, Any]:
+    """A new job's columns; notes a job due now for the wake-up after commit."""
     if (run_at or now) <= now:
         # Due now: wake this process's workers for the queue once the transaction commits (see worker.py).
         session.info.setdefault(DUE_QUEUES_KEY, set()).add(queue)
-    return Job(
-        name=name,
-        queue=queue,
-        payload=payload or {},
-        status="pending",
-        run_at=run_at or now,
-        attempts=0,
-        max_attempts=max_attempts or settings.job_max_attempts,
-        idempotency_key=key,
-        created_at=now,
-    )
+    return {
+        "name": name,
+        "queue": queue,
+        "payload": payload or {},
+        "status": "pending",
+        "run_at": run_at or now,
+        "attempts": 0,
+        "max_attempts": max_attempts or settings.job_max_attempts,
+        "idempotency_key": key,
+        "created_at": now,
+    }
 
 
 KEYS_PER_QUERY = 500
@@ -124,9 +139,10 @@ KEYS_PER_QUERY = 500
 def enqueue_many(ctx: Ctx, name: str, jobs: Sequence[tuple[dict[str, Any], datetime | None, str]]) -> None:
     """`enqueue` for many keyed jobs of one kind: (payload, run_at, key) each; a key already taken is skipped.
 
-    One query finds the keys already taken and one SAVEPOINT adds the rest, where `enqueue` spends a query
-    and a SAVEPOINT per job. Should the SAVEPOINT fail (a concurrent enqueue took a key meanwhile), each
-    job is enqueued alone, as `enqueue` would.
+    One query finds the keys already taken and one multi-row INSERT in a SAVEPOINT adds the rest (no ORM
+    objects: nothing here reads them back), where `enqueue` spends a query and a SAVEPOINT per job. Should
+    the SAVEPOINT fail (a concurrent enqueue took a key meanwhile), each job is enqueued alone, as
+    `enqueue` would.
     """
     queue = JOB_QUEUES.get(name, "default")
     wanted: dict[str, tuple[dict[str, Any], datetime | None]] = {}
@@ -141,10 +157,13 @@ def enqueue_many(ctx: Ctx, name: str, jobs: Sequence[tuple[dict[str, Any], datet
             wanted.pop(str(taken), None)
     if not wanted:
         return
+    rows = [
+        _job_values(session, now, ctx.settings, name, payload, run_at, key, None, queue)
+        for key, (payload, run_at) in wanted.items()
+    ]
     try:
         with session.begin_nested():
-            for key, (payload, run_at) in wanted.items():
-                session.add(_new_job(session, now, ctx.settings, name, payload, run_at, key, None, queue))
+            session.execute(insert(Job), rows)
     except IntegrityError:
         for key, (payload, run_at) in wanted.items():
             enqueue(ctx, name, payload, run_at=run_at, key=key)
