@@ -73,7 +73,7 @@ def add_job(
         existing = session.scalar(select(Job).where(Job.idempotency_key == key))
         if existing is not None:
             return existing
-    job = _new_job(session, now, settings, name, payload, run_at, key, max_attempts, queue)
+    job = Job(**_job_values(session, now, settings, name, payload, run_at, key, max_attempts, queue))
     if key is None:
         session.add(job)
         session.flush()
@@ -89,20 +89,6 @@ def add_job(
             raise
         return found
     return job
-
-
-def _new_job(
-    session: Session,
-    now: datetime,
-    settings: Settings,
-    name: str,
-    payload: dict[str, Any] | None,
-    run_at: datetime | None,
-    key: str | None,
-    max_attempts: int | None,
-    queue: str,
-) -> Job:
-    return Job(**_job_values(session, now, settings, name, payload, run_at, key, max_attempts, queue))
 
 
 def _job_values(
