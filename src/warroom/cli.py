@@ -217,6 +217,7 @@ def cmd_serve(args: argparse.Namespace, app: CliApp) -> int:
         log_level="info",
         access_log=not args.no_access_log,
         proxy_headers=True,
+        http="warroom.server:WarroomHttpProtocol",
     )
     return 0
 

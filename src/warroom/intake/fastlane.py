@@ -10,8 +10,10 @@ limit, and hands it to the same `receivers.deliver` the routes use, so both give
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from warroom.intake import receivers
@@ -45,11 +47,11 @@ PATTERNS: list[tuple[re.Pattern[str], Route]] = [
 ]
 
 
-_seen: dict[str, tuple[str, Route] | None] = {}  # path -> _route(path): senders post to the same few paths
+_seen: dict[str, tuple[str, Route] | None] = {}  # path -> route(path): senders post to the same few paths
 SEEN_PATHS = 4096
 
 
-def _route(path: str) -> tuple[str, Route] | None:
+def route(path: str) -> tuple[str, Route] | None:
     if path in _seen:
         return _seen[path]
     found = _match(path)
@@ -107,21 +109,49 @@ class IntakeFastLane:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        found = _route(scope["path"])
+        found = route(scope["path"])
         if found is None:
             await self.app(scope, receive, send)
             return
-        key, route = found
-        headers: dict[bytes, bytes] = {}
-        for name, value in scope["headers"]:
-            headers.setdefault(name, value)  # the first of repeated headers, as Starlette's Headers.get
-        fmt, build = route(key, headers)
+        headers = first_headers(scope["headers"])
         try:
-            body = await _read(receive, headers)
+            body: bytes | None = await _read(receive, headers)
         except BodyTooLarge:
-            response = receivers.too_large(fmt)
+            body = None
         except ClientGone:
             return
-        else:
-            response = await receivers.deliver(scope["app"].state, fmt, build, body)
+        response = await answer(scope["app"].state, found, headers, body)
         await response(scope, receive, send)
+
+
+def first_headers(pairs: Iterable[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
+    """Lower-cased names to values; the first of repeated headers wins, as Starlette's Headers.get."""
+    headers: dict[bytes, bytes] = {}
+    for name, value in pairs:
+        headers.setdefault(name, value)
+    return headers
+
+
+async def answer(state: Any, found: tuple[str, Route], headers: dict[bytes, bytes], body: bytes | None) -> Response:
+    """The answer to a receiver POST (`found` is `route(path)`); `body` None when it was over MAX_BODY."""
+    key, route = found
+    fmt, build = route(key, headers)
+    if body is None:
+        return receivers.too_large(fmt)
+    return await receivers.deliver(state, fmt, build, body)
+
+
+def answer_soon(
+    state: Any,
+    found: tuple[str, Route],
+    headers: dict[bytes, bytes],
+    body: bytes | None,
+    done: Callable[[Response], None],
+) -> None:
+    """`answer` for a caller that takes the answer in a callback (see receivers.deliver_soon)."""
+    key, route = found
+    fmt, build = route(key, headers)
+    if body is None:
+        done(receivers.too_large(fmt))
+    else:
+        receivers.deliver_soon(state, fmt, build, body, done)

@@ -9,6 +9,7 @@ that commit. Overload answers 503 with Retry-After (Alertmanager retries 5xx but
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import threading
@@ -20,7 +21,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError
-from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from warroom.context import Ctx
@@ -136,38 +136,78 @@ async def deliver(state: Any, fmt: Format, build: Callable[[bytes], Plan], body:
     """Parse and apply one delivery; `build` parses the body into a Plan (key, work in the transaction, alerts).
 
     The work joins the intake writer's next transaction (group commit); the answer goes out after that
-    transaction commits, so a 2xx still means the alert is stored.
+    transaction commits, so a 2xx still means the alert is stored. (`deliver_soon` does the work; this is
+    its form for an awaiting caller.)
     """
+    answered: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
+
+    def done(response: Response) -> None:
+        if not answered.done():  # not if this caller was cancelled meanwhile
+            answered.set_result(response)
+
+    deliver_soon(state, fmt, build, body, done)
+    return await answered
+
+
+def deliver_soon(
+    state: Any, fmt: Format, build: Callable[[bytes], Plan], body: bytes, done: Callable[[Response], None]
+) -> None:
+    """`deliver` for a caller on the event loop that takes the answer in a callback: `done(response)` is
+    called on the loop, once, after the commit (or at once for an answer that needs none). No task and no
+    coroutine per delivery, which the HTTP protocol's wire lane (warroom.server) relies on."""
     if not _in_flight.acquire(blocking=False):
-        return _overloaded(fmt)
+        done(_overloaded(fmt))
+        return
+    if len(body) <= INLINE_PARSE:
+        _submit(state, fmt, _parse(fmt, build, body), done)
+        return
+    # Big bodies are parsed off the loop, in the loop's bounded default executor.
+    parsing = asyncio.get_running_loop().run_in_executor(None, _parse, fmt, build, body)
+    parsing.add_done_callback(lambda parsed: _submit(state, fmt, _result_of(fmt, parsed), done))
+
+
+def _result_of(fmt: Format, parsing: asyncio.Future[Plan | Response]) -> Plan | Response:
     try:
-        if len(body) <= INLINE_PARSE:
-            parsed = _parse(fmt, build, body)
-        else:
-            parsed = await run_in_threadpool(_parse, fmt, build, body)
-        if isinstance(parsed, Response):
-            return parsed
-        delivery = Delivery.of(parsed, state.clock, state.settings)
-        try:
-            future = writer_for(state).submit_async(delivery)
-        except Overloaded:
-            return _overloaded(fmt)
-        # A safety net, not a path: the writer completes every future, with an error if its batch failed.
-        watchdog = _watchdog_for(asyncio.get_running_loop())
-        watchdog.watch(future)
-        try:
-            result = await future
-        except DBAPIError:  # busy, gone or full: nothing the sender did; it retries a 503
-            log.warning("intake: the database failed the batch, answering 503", exc_info=True)
-            return _overloaded(fmt)
-        except TimeoutError:
-            log.warning("intake: no commit within %s s, answering 503", WRITE_TIMEOUT)
-            return _overloaded(fmt)
-        finally:
-            watchdog.forget(future)
-        return _answer(fmt, result)  # committed: only now may the sender forget the alert
-    finally:
+        return parsing.result()
+    except Exception:  # _parse answers what a sender can get wrong; anything else is ours, not a 2xx
+        log.exception("intake: parsing a delivery failed")
+        return _overloaded(fmt)
+
+
+def _submit(state: Any, fmt: Format, parsed: Plan | Response, done: Callable[[Response], None]) -> None:
+    """Queue a parsed delivery for the writer (an answer already, such as a 400, goes back at once)."""
+    if isinstance(parsed, Response):
         _in_flight.release()
+        done(parsed)
+        return
+    delivery = Delivery.of(parsed, state.clock, state.settings)
+    try:
+        future = writer_for(state).submit_async(delivery)
+    except Overloaded:
+        _in_flight.release()
+        done(_overloaded(fmt))
+        return
+    # A safety net, not a path: the writer completes every future, with an error if its batch failed.
+    watchdog = _watchdog_for(future.get_loop())
+    watchdog.watch(future)
+    future.add_done_callback(functools.partial(_committed, fmt, done, watchdog))
+
+
+def _committed(
+    fmt: Format, done: Callable[[Response], None], watchdog: _Watchdog, future: asyncio.Future[Response | Exception]
+) -> None:
+    watchdog.forget(future)
+    _in_flight.release()
+    try:
+        result = future.result()
+    except DBAPIError:  # busy, gone or full: nothing the sender did; it retries a 503
+        log.warning("intake: the database failed the batch, answering 503", exc_info=True)
+        done(_overloaded(fmt))
+    except (TimeoutError, asyncio.CancelledError):
+        log.warning("intake: no commit within %s s, answering 503", WRITE_TIMEOUT)
+        done(_overloaded(fmt))
+    else:
+        done(_answer(fmt, result))  # committed: only now may the sender forget the alert
 
 
 SWEEP_SECONDS = 1.0
