@@ -12,7 +12,6 @@ import asyncio
 import functools
 import json
 import logging
-import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from warroom.intake.formats_pd import parse_change, parse_events_v1, parse_event
 from warroom.intake.models import Integration
 from warroom.intake.writer import Delivery, Plan, UnknownKey, writer_for
 from warroom.lib.groupcommit import Overloaded
+from warroom.lib.inflight import InFlight
 
 log = logging.getLogger("warroom.intake")
 router = APIRouter(include_in_schema=False, tags=["intake"])
@@ -39,32 +39,6 @@ MAX_BODY = 512 * 1024
 MAX_IN_FLIGHT = 64
 RETRY_AFTER = "5"
 UNKNOWN_KEY = "unknown or revoked integration key; copy the URL or key from the service's integrations page"
-
-
-class InFlight:
-    """At most `limit` deliveries at once; never blocks (a full house answers 503).
-
-    The same interface as threading.BoundedSemaphore(limit).acquire(blocking=False)/release, at a fraction of
-    its cost: that one runs a Condition in Python on every call, and intake calls it twice per request.
-    """
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.count = 0
-        self._lock = threading.Lock()
-
-    def acquire(self, blocking: bool = False) -> bool:
-        with self._lock:
-            if self.count >= self.limit:
-                return False
-            self.count += 1
-            return True
-
-    def release(self) -> None:
-        with self._lock:
-            self.count -= 1
-
-
 _in_flight = InFlight(MAX_IN_FLIGHT)
 
 
