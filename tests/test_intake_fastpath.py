@@ -109,3 +109,57 @@ def test_an_alert_the_full_path_changed_is_read_afresh_not_planned_from_the_cach
 
     assert (service_id, only_alert(alice_api, "CpuHot")["fingerprint"]) not in fastpath.cache_for(db).rows
     assert only_alert(alice_api, "CpuHot")["status"] == "resolved"
+
+
+def _last_seen(db: Any, service_id: int) -> str:
+    with db.raw_connection() as raw:
+        cursor = raw.cursor()
+        mark = "%s" if db.is_postgres else "?"
+        cursor.execute(f"SELECT last_seen FROM intake_alerts WHERE service_id = {mark}", (service_id,))
+        (value,) = cursor.fetchone()
+        cursor.close()
+    return str(value)
+
+
+def test_last_seen_is_kept_to_the_second_a_repeat_within_it_writes_nothing(client, alice_api, make_ctx, clock, db):
+    service_id = make_service(make_ctx)
+    url = path_of(integration(alice_api, service_id, "prometheus")["url"])
+    body = push("DiskFull", "node-1", "DiskFull")
+    assert client.post(url, json=body).status_code == 200
+    first = _last_seen(db, service_id)
+    clock.advance(seconds=0.25)
+    assert client.post(url, json=body).status_code == 200  # planned from a fresh read
+    clock.advance(seconds=0.25)
+    assert client.post(url, json=body).status_code == 200  # planned from the row cache, then read back
+    assert _last_seen(db, service_id) == first  # still says this second: nothing written
+
+    clock.advance(seconds=0.75)  # the next second
+    assert client.post(url, json=body).status_code == 200
+    assert _last_seen(db, service_id) != first
+    assert only_alert(alice_api, "DiskFull")["last_seen"].startswith(clock.now().isoformat()[:19])
+
+    changed = push("DiskFull", "node-1", "DiskFull, now at 99 %")
+    assert client.post(url, json=changed).status_code == 200  # same second, new annotations: written
+    assert only_alert(alice_api, "DiskFull")["annotations"] == {"summary": "DiskFull, now at 99 %"}
+
+
+def test_a_repeat_within_the_second_of_an_alert_resolved_behind_the_writers_back_fires_it_again(
+    client, alice_api, make_ctx, clock, db
+):
+    service_id = make_service(make_ctx)
+    url = path_of(integration(alice_api, service_id, "prometheus")["url"])
+    body = push("DiskFull", "node-1", "DiskFull")
+    assert client.post(url, json=body).status_code == 200
+    assert client.post(url, json=body).status_code == 200  # the writer's cache now holds it as firing
+    with db.raw_connection() as raw, db.write_on(raw):
+        cursor = raw.cursor()
+        mark = "%s" if db.is_postgres else "?"
+        cursor.execute(f"UPDATE intake_alerts SET status = 'resolved' WHERE service_id = {mark}", (service_id,))
+        cursor.close()
+
+    # Same second: the cached plan says "nothing to write"; the read-back sees the row moved.
+    assert client.post(url, json=body).status_code == 200
+
+    alert = only_alert(alice_api, "DiskFull")
+    assert alert["status"] == "firing"
+    assert alert["firing_count"] == 2

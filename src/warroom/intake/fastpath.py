@@ -7,6 +7,10 @@ service for the batch's fingerprints and one executemany UPDATE, on a bare DBAPI
 (`Database.raw_connection`), instead of ORM loads per delivery. On SQLite the batch is read and planned
 before the single writer's lock is taken; each update then holds only while its row keeps the planned status.
 
+last_seen and the push API's expiry are kept to the second. A re-delivery that would only move them within
+the second they already name (an HA pair's duplicate, a burst from one sender) writes nothing and takes no
+lock; on SQLite its row is read back first (`Pending.verify`), because its plan may come from the row cache.
+
 Order is kept: deliveries are taken in arrival order, and once one delivery of a service needs the full path,
 every later delivery of that service in the batch takes it too, in the full path's transaction, which begins
 after this one commits; so a re-delivery never overtakes an earlier state change. On PostgreSQL the batch's
@@ -66,9 +70,24 @@ class Driver:
 
     def select_alerts(self, count: int) -> str:
         return (
-            "SELECT id, fingerprint, status, annotations, ends_at FROM intake_alerts"  # noqa: S608 (placeholders only)
+            "SELECT id, fingerprint, status, annotations, ends_at, last_seen FROM intake_alerts"  # noqa: S608 (placeholders only)
             f" WHERE service_id={self.mark} AND fingerprint IN ({self.marks(count)})"
         )
+
+    def select_rows(self, count: int) -> str:
+        return (
+            "SELECT id, service_id, fingerprint, status, annotations, ends_at, last_seen FROM intake_alerts"  # noqa: S608 (placeholders only)
+            f" WHERE id IN ({self.marks(count)})"
+        )
+
+    @staticmethod
+    def second(value: Any) -> Any:
+        """A time in the database's form cut to the second (text on SQLite, a datetime on PostgreSQL)."""
+        if isinstance(value, str):
+            return value[:19]  # "YYYY-MM-DD HH:MM:SS", as the column's bind processor writes it
+        if isinstance(value, datetime):
+            return value.replace(microsecond=0)
+        return value
 
     def select_integrations(self, count: int) -> str:
         return (
@@ -143,6 +162,7 @@ class Stored:
     status: str
     notes: Any  # annotations as bound for the driver: the stored JSON text on SQLite
     ends: Any  # ends_at: text on SQLite, a datetime on PostgreSQL
+    seen: Any  # last_seen, in the same form
     parsed: Any = None  # the annotations as a dict, once compared
 
     def same_notes(self, annotations: dict[str, Any]) -> bool:
@@ -195,12 +215,13 @@ def prefetch(
                     found[fingerprint] = cached
         for start in range(0, len(keys), IN_CHUNK):
             chunk = keys[start : start + IN_CHUNK]
-            for row_id, fingerprint, status, notes, ends in _rows(
+            for row_id, fingerprint, status, notes, ends, seen in _rows(
                 raw, sql.select_alerts(len(chunk)), [service_id, *chunk]
             ):
-                if sql.postgres:
-                    notes = sql.bind_json(notes)  # JSONB comes back parsed; the update compares it as bound
-                row = found[fingerprint] = Stored(row_id, service_id, fingerprint, status, notes, ends)
+                parsed = None
+                if sql.postgres:  # JSONB comes back parsed; the update compares it as bound
+                    parsed, notes = notes, sql.bind_json(notes)
+                row = found[fingerprint] = Stored(row_id, service_id, fingerprint, status, notes, ends, seen, parsed)
                 if cache is not None:
                     cache.put(row)
     return out
@@ -227,6 +248,7 @@ class Stamp:
         self.sql = sql
         self.now = now
         self.seen = sql.bind_time(now)
+        self.second = sql.second(self.seen)
         self.expiry = sql.bind_time(now + RESOLVE_TIMEOUT)
 
 
@@ -246,25 +268,63 @@ class _Update:
 
 @dataclass
 class Pending:
-    """Row updates waiting to be written in one executemany each, and the integrations' last use."""
+    """Row updates waiting to be written in one executemany each, the integrations' last use, and the rows
+    whose stored state already says what their deliveries say (`confirm`: nothing to write)."""
 
     updates: dict[int, _Update] = field(default_factory=dict)  # by row id, in the order first queued
     touched: list[tuple[Any, ...]] = field(default_factory=list)  # (last_used_at, integration id)
     seen: Any = None  # the batch's last_seen, bound
+    confirm: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # row id -> the state planned from
 
     def queue(self, stamp: Stamp, planned: list[tuple[Stored, Incoming]]) -> None:
-        """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations."""
+        """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations.
+
+        last_seen and the expiry are kept to the second: a re-delivery whose only change would be to move them
+        within the second they already name (an HA pair's duplicate, a sender's burst) writes nothing. Its
+        row goes to `confirm` instead: the plan may come from the row cache, so `verify` reads it back.
+        """
         self.seen = stamp.seen
+        sql = stamp.sql
         for row, item in planned:
-            update = self.updates.get(row.id)
-            if update is None:
-                update = self.updates[row.id] = _Update(row, row.notes)
+            ends = None
             if row.status == "firing" and item.expires:
                 # The push API's expiry moves with each receipt: its endsAt, or resolve_timeout from now.
-                update.ends = row.ends = stamp.expiry if item.ends_at is None else stamp.sql.bind_time(item.ends_at)
+                ends = stamp.expiry if item.ends_at is None else sql.bind_time(item.ends_at)
+            notes = None
             if item.annotations and not row.same_notes(item.annotations):
-                update.notes = row.notes = stamp.sql.bind_json(item.annotations)
+                notes = sql.bind_json(item.annotations)
+            update = self.updates.get(row.id)
+            if (
+                update is None
+                and notes is None
+                and sql.second(row.seen) == stamp.second
+                and (ends is None or sql.second(ends) == sql.second(row.ends))
+            ):
+                self.confirm[row.id] = (row.service_id, row.fingerprint, row.status, row.notes)
+                self.confirm[row.id] += (sql.second(row.ends), sql.second(row.seen))
+                continue
+            if update is None:
+                update = self.updates[row.id] = _Update(row, row.notes)
+            if ends is not None:
+                update.ends = row.ends = ends
+            if notes is not None:
+                update.notes = row.notes = notes
                 row.parsed = item.annotations
+            row.seen = stamp.seen
+
+    def verify(self, raw: Any, sql: Driver) -> None:
+        """Raise Moved unless every row in `confirm` is still stored as it was planned from, to the second
+        (SQLite, before the lock: a plan from the row cache may be stale; a read without a write is enough)."""
+        ids = list(self.confirm)
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start : start + IN_CHUNK]
+            rows = _rows(raw, sql.select_rows(len(chunk)), chunk)
+            if len(rows) != len(chunk):
+                raise Moved
+            for row_id, service_id, fingerprint, status, notes, ends, seen in rows:
+                stored = (service_id, fingerprint, status, notes, sql.second(ends), sql.second(seen))
+                if stored != self.confirm[row_id]:
+                    raise Moved
 
     def touch(self, stamp: Stamp, integration: Live) -> None:
         """Record the integration's last use, at most once a minute (as pipeline.touch_integration)."""

@@ -92,18 +92,20 @@ def apply_batch(db: Database, deliveries: Sequence[Delivery]) -> list[Response |
 def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery], now: datetime) -> _Sorted:
     """The fast path's transaction. SQLite lets one writer in at a time, across processes, so there the batch
     is read and planned before its write lock is taken, and each row's update holds only if the row still has
-    the status it was planned from; if any moved meanwhile, the batch is read and planned again under the
-    lock. PostgreSQL (row locks, no single writer) locks the batch's services first and reads after."""
+    the status it was planned from (a row with nothing to write is read back instead: `Pending.verify`); if
+    any moved meanwhile, the batch is read and planned again under the lock. PostgreSQL (row locks, no single
+    writer) locks the batch's services first and reads after."""
     if not sql.postgres:
         sorted_ = _sort(raw, sql, deliveries, now, fastpath.cache_for(db))
-        if sorted_.pending.empty():
-            return sorted_  # nothing for the fast path to write: no need to wait for the writer's lock
         try:
+            sorted_.pending.verify(raw, sql)  # the rows it plans to leave as they are: still so?
+            if sorted_.pending.empty():
+                return sorted_  # nothing for the fast path to write: no need to wait for the writer's lock
             with db.write_on(raw):
                 sorted_.pending.write(raw, sql, checked=True)
             return sorted_
         except fastpath.Moved:
-            pass  # rolled back: plan again under the lock
+            pass  # rolled back (or nothing written yet): plan again under the lock
     with db.write_on(raw):
         sorted_ = _sort(raw, sql, deliveries, now, None if sql.postgres else fastpath.cache_for(db), fresh=True)
         sorted_.pending.write(raw, sql, checked=False)
