@@ -264,6 +264,7 @@ class _Update:
     was: Any  # the annotations the row was planned from (the condition of a plain update)
     ends: Any = None  # a new expiry, or None to keep the stored one
     notes: Any = None  # new annotations (bound), or None to keep them
+    parsed: Any = None  # the new annotations as a dict
 
 
 @dataclass
@@ -290,10 +291,15 @@ class Pending:
             if row.status == "firing" and item.expires:
                 # The push API's expiry moves with each receipt: its endsAt, or resolve_timeout from now.
                 ends = stamp.expiry if item.ends_at is None else sql.bind_time(item.ends_at)
-            notes = None
-            if item.annotations and not row.same_notes(item.annotations):
-                notes = sql.bind_json(item.annotations)
             update = self.updates.get(row.id)
+            notes = None
+            if item.annotations:
+                if update is not None and update.notes is not None:
+                    changed = update.parsed != item.annotations  # against what this batch already plans
+                else:
+                    changed = not row.same_notes(item.annotations)
+                if changed:
+                    notes = sql.bind_json(item.annotations)
             if (
                 update is None
                 and notes is None
@@ -306,11 +312,19 @@ class Pending:
             if update is None:
                 update = self.updates[row.id] = _Update(row, row.notes)
             if ends is not None:
-                update.ends = row.ends = ends
+                update.ends = ends
             if notes is not None:
-                update.notes = row.notes = notes
-                row.parsed = item.annotations
-            row.seen = stamp.seen
+                update.notes, update.parsed = notes, item.annotations
+
+    def applied(self) -> None:
+        """After the commit: the rows (the writer's cache holds them) now say what was written."""
+        for update in self.updates.values():
+            row = update.row
+            row.seen = self.seen
+            if update.ends is not None:
+                row.ends = update.ends
+            if update.notes is not None:
+                row.notes, row.parsed = update.notes, update.parsed
 
     def verify(self, raw: Any, sql: Driver) -> None:
         """Raise Moved unless every row in `confirm` is still stored as it was planned from, to the second

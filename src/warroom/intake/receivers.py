@@ -24,11 +24,11 @@ from starlette.types import Receive, Scope, Send
 
 from warroom.context import Ctx
 from warroom.errors import AppError
-from warroom.intake import service
+from warroom.intake import service, writer
 from warroom.intake.formats import BadPayload, load_alerts_json, load_json, parse_alertmanager, parse_prometheus
 from warroom.intake.formats_pd import parse_change, parse_events_v1, parse_events_v2, parse_generic
 from warroom.intake.models import Integration
-from warroom.intake.writer import Delivery, Plan, UnknownKey, writer_for
+from warroom.intake.writer import Delivery, Plan, UnknownKey
 from warroom.lib.groupcommit import Overloaded
 from warroom.lib.inflight import InFlight
 
@@ -156,7 +156,7 @@ def _submit(state: Any, fmt: Format, parsed: Plan | Response, done: Callable[[Re
         return
     delivery = Delivery.of(parsed, state.clock, state.settings)
     try:
-        future = writer_for(state).submit_async(delivery)
+        future = writer.submit(state, delivery)
     except Overloaded:
         _in_flight.release()
         done(_overloaded(fmt))
@@ -177,8 +177,8 @@ def _committed(
     except DBAPIError:  # busy, gone or full: nothing the sender did; it retries a 503
         log.warning("intake: the database failed the batch, answering 503", exc_info=True)
         done(_overloaded(fmt))
-    except (TimeoutError, asyncio.CancelledError):
-        log.warning("intake: no commit within %s s, answering 503", WRITE_TIMEOUT)
+    except (TimeoutError, asyncio.CancelledError, Overloaded):
+        log.warning("intake: no commit within %s s (or the writer is full), answering 503", WRITE_TIMEOUT)
         done(_overloaded(fmt))
     else:
         done(_answer(fmt, result))  # committed: only now may the sender forget the alert
