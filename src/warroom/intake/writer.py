@@ -313,13 +313,20 @@ class ReadFirst:
     Most intake traffic repeats what is stored (re-sends, HA duplicates), and for that the writer thread's
     hand-offs (waking it, the GIL passing back and forth, waking the loop again) cost more than the reads.
     Reads never wait on SQLite (its readers do not block on the writer); when the pool has no idle
-    connection the batch goes to the writer rather than wait for one on the loop.
+    connection the batch goes to the writer rather than wait for one on the loop. When the reads have not
+    answered MISSES batches in a row (a stream that mostly changes something, such as each alert once a
+    second), only every PROBE-th batch tries them, so that stream does not plan everything twice.
     """
+
+    MISSES = 4
+    PROBE = 16
 
     def __init__(self, db: Database, writer: GroupCommitter[Delivery, Outcome]) -> None:
         self.db = db
         self.writer = writer
         self.waiting: dict[asyncio.AbstractEventLoop, list[tuple[Delivery, asyncio.Future[Outcome]]]] = {}
+        self.misses = 0  # batches in a row the reads did not answer
+        self.skipped = 0  # batches sent straight to the writer since the last try
 
     def submit(self, delivery: Delivery) -> asyncio.Future[Outcome]:
         loop = asyncio.get_running_loop()
@@ -333,11 +340,12 @@ class ReadFirst:
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         batch = self.waiting.pop(loop, [])
         answers = None
-        if batch and _idle_connection(self.db):
+        if batch and self._worth_trying() and _idle_connection(self.db):
             try:
                 answers = answer_from_reads(self.db, [delivery for delivery, _future in batch])
             except Exception:  # the writer decides, and answers, whatever went wrong here
                 log.warning("intake: reading a batch on the event loop failed; the writer takes it", exc_info=True)
+            self.misses = 0 if answers is not None else self.misses + 1
         if answers is not None:
             for (_delivery, future), answer in zip(batch, answers, strict=True):
                 if not future.done():
@@ -351,6 +359,13 @@ class ReadFirst:
                     future.set_exception(error)
                 continue
             queued.add_done_callback(functools.partial(_relay, future))
+
+    def _worth_trying(self) -> bool:
+        if self.misses < self.MISSES or self.skipped >= self.PROBE:
+            self.skipped = 0
+            return True
+        self.skipped += 1
+        return False
 
 
 def _relay(future: asyncio.Future[Outcome], queued: asyncio.Future[Outcome]) -> None:
