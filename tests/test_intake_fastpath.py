@@ -194,3 +194,11 @@ def test_when_reading_on_the_loop_fails_the_writer_takes_the_delivery(client, al
     monkeypatch.setattr(intake_writer, "answer_from_reads", broken)
     assert client.post(url, json=push("DiskFull", "node-1", "second words")).status_code == 200
     assert only_alert(alice_api, "first words")["annotations"] == {"summary": "second words"}
+
+
+def test_read_first_backs_off_after_batches_it_could_not_answer_and_probes_again(db):
+    reads = intake_writer.ReadFirst(db, None)  # type: ignore[arg-type]
+    assert [reads._worth_trying() for _ in range(3)] == [True] * 3  # no misses yet: every batch tries
+    reads.misses = intake_writer.ReadFirst.MISSES
+    probe = [False] * intake_writer.ReadFirst.PROBE + [True]
+    assert [reads._worth_trying() for _ in range(2 * len(probe))] == probe * 2
