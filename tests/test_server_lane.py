@@ -8,6 +8,7 @@ wire's, not a test client's. Each answer is compared with the ASGI path's answer
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 import time
@@ -18,6 +19,7 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import func, select
+from uvicorn.logging import AccessFormatter
 
 from test_intake_support import am_alert, am_webhook, make_service
 from warroom.app import create_app
@@ -27,10 +29,38 @@ from warroom.intake.receivers import MAX_BODY
 from warroom.server import WarroomHttpProtocol
 
 
+class Lines(logging.Handler):
+    """Collects uvicorn's access lines as its own formatter writes them (a formatter error fails the test)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        raise  # the formatter's error, instead of printing it and going on
+
+
 @pytest.fixture
-def served(settings: Any, clock: Any, db: Any) -> Iterator[tuple[str, int]]:
+def access_lines() -> Iterator[Lines]:
+    """uvicorn's access lines while the test runs (`served` logs them at INFO, as `warroom serve` does)."""
+    lines = Lines()
+    yield lines
+    access = logging.getLogger("uvicorn.access")
+    access.removeHandler(lines)
+    access.setLevel(logging.WARNING)
+
+
+@pytest.fixture
+def served(settings: Any, clock: Any, db: Any, access_lines: Lines) -> Iterator[tuple[str, int]]:
     app = create_app(settings, clock=clock, db=db)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, http=WarroomHttpProtocol, log_level="warning")
+    access = logging.getLogger("uvicorn.access")  # after the config set up its loggers
+    access.setLevel(logging.INFO)
+    access.addHandler(access_lines)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -127,7 +157,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("kind", "payload"), CASES)
-def test_the_lane_answers_as_the_asgi_path_does(served, laned, client, make_ctx, db, kind, payload):
+def test_the_lane_answers_as_the_asgi_path_does(served, laned, access_lines, client, make_ctx, db, kind, payload):
     key = _key(make_ctx, kind)
     if kind == "pagerduty":
         path, payload = "/v2/enqueue", {**payload, "routing_key": key}
@@ -151,6 +181,7 @@ def test_the_lane_answers_as_the_asgi_path_does(served, laned, client, make_ctx,
         assert content == reference.content
     assert "connection" not in headers  # kept alive
     assert laned == [path]
+    assert f'"POST {path} HTTP/1.1" {status}' in access_lines.lines[-1]  # uvicorn's access line, formatted
 
 
 def test_unknown_keys_and_oversized_bodies_get_the_formats_answers(served, client):

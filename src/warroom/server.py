@@ -171,8 +171,9 @@ class WarroomHttpProtocol(HttpToolsProtocol):
             return  # the sender left; what it sent is stored all the same
         self.transport.write(b"".join(head))
         if self.access_log:
+            # The five arguments uvicorn's access formatter takes apart (client, method, path, version, status).
             self.access_logger.info(
-                '%s - "POST %s HTTP/%s" %d', _client(self.client), cycle.path, cycle.version, status
+                '%s - "%s %s HTTP/%s" %d', _client(self.client), "POST", cycle.path, cycle.version, status
             )
         if not cycle.keep_alive:
             self.transport.close()
