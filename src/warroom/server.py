@@ -169,12 +169,12 @@ class WarroomHttpProtocol(HttpToolsProtocol):
         cycle.response_complete = True
         if self.transport.is_closing():
             return  # the sender left; what it sent is stored all the same
-        self.transport.write(b"".join(head))
-        if self.access_log:
+        if self.access_log:  # before the answer leaves, as uvicorn logs it
             # The five arguments uvicorn's access formatter takes apart (client, method, path, version, status).
             self.access_logger.info(
                 '%s - "%s %s HTTP/%s" %d', _client(self.client), "POST", cycle.path, cycle.version, status
             )
+        self.transport.write(b"".join(head))
         if not cycle.keep_alive:
             self.transport.close()
         self.on_response_complete()  # as uvicorn's cycle does: counts the request, then the next or the timer
