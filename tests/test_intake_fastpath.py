@@ -21,20 +21,26 @@ def only_alert(api: Any, name: str) -> dict[str, Any]:
     return dict(found[0])
 
 
-def test_an_alert_resolved_behind_the_writers_back_fires_again_on_its_next_delivery(
-    client, alice_api, make_ctx, clock, db
-):
+def _known_then_resolved_elsewhere(client: Any, alice_api: Any, make_ctx: Any, db: Any) -> tuple[str, Any]:
+    """An alert delivered twice (so the writer's row cache holds it as firing), then resolved by another
+    writer (another process, a job) outside this writer's knowledge; (its intake path, its body)."""
     service_id = make_service(make_ctx)
     url = path_of(integration(alice_api, service_id, "prometheus")["url"])
     body = push("DiskFull", "node-1", "DiskFull")
     assert client.post(url, json=body).status_code == 200
-    assert client.post(url, json=body).status_code == 200  # a re-delivery: the writer now knows the row
-    # Another writer (another process, a job) resolves it, outside this writer's knowledge.
+    assert client.post(url, json=body).status_code == 200
     with db.raw_connection() as raw, db.write_on(raw):
         cursor = raw.cursor()
         mark = "%s" if db.is_postgres else "?"
         cursor.execute(f"UPDATE intake_alerts SET status = 'resolved' WHERE service_id = {mark}", (service_id,))
         cursor.close()
+    return url, body
+
+
+def test_an_alert_resolved_behind_the_writers_back_fires_again_on_its_next_delivery(
+    client, alice_api, make_ctx, clock, db
+):
+    url, body = _known_then_resolved_elsewhere(client, alice_api, make_ctx, db)
 
     clock.advance(seconds=60)
     assert client.post(url, json=body).status_code == 200
@@ -146,16 +152,7 @@ def test_last_seen_is_kept_to_the_second_a_repeat_within_it_writes_nothing(clien
 def test_a_repeat_within_the_second_of_an_alert_resolved_behind_the_writers_back_fires_it_again(
     client, alice_api, make_ctx, clock, db
 ):
-    service_id = make_service(make_ctx)
-    url = path_of(integration(alice_api, service_id, "prometheus")["url"])
-    body = push("DiskFull", "node-1", "DiskFull")
-    assert client.post(url, json=body).status_code == 200
-    assert client.post(url, json=body).status_code == 200  # the writer's cache now holds it as firing
-    with db.raw_connection() as raw, db.write_on(raw):
-        cursor = raw.cursor()
-        mark = "%s" if db.is_postgres else "?"
-        cursor.execute(f"UPDATE intake_alerts SET status = 'resolved' WHERE service_id = {mark}", (service_id,))
-        cursor.close()
+    url, body = _known_then_resolved_elsewhere(client, alice_api, make_ctx, db)
 
     # Same second: the cached plan says "nothing to write"; the read-back sees the row moved.
     assert client.post(url, json=body).status_code == 200
