@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 from test_intake_support import integration, make_service, path_of
-from warroom.intake import receivers
+from warroom.intake import fastpath, readfirst, receivers
 from warroom.intake import writer as intake_writer
+from warroom.intake.pipeline import RESOLVE_TIMEOUT
 
 
 def push(name: str, instance: str, summary: str) -> list[dict[str, Any]]:
@@ -136,7 +138,7 @@ def test_last_seen_is_kept_to_the_second_a_repeat_within_it_writes_nothing(clien
     clock.advance(seconds=0.25)
     assert client.post(url, json=body).status_code == 200  # planned from a fresh read
     clock.advance(seconds=0.25)
-    assert client.post(url, json=body).status_code == 200  # planned from the row cache, then read back
+    assert client.post(url, json=body).status_code == 200  # answered from reads (SQLite)
     assert _last_seen(db, service_id) == first  # still says this second: nothing written
 
     clock.advance(seconds=0.75)  # the next second
@@ -188,14 +190,111 @@ def test_when_reading_on_the_loop_fails_the_writer_takes_the_delivery(client, al
     def broken(db: Any, deliveries: Any) -> None:
         raise RuntimeError("the read failed")
 
-    monkeypatch.setattr(intake_writer, "answer_from_reads", broken)
+    monkeypatch.setattr(readfirst, "answer_from_reads", broken)
     assert client.post(url, json=push("DiskFull", "node-1", "second words")).status_code == 200
     assert only_alert(alice_api, "first words")["annotations"] == {"summary": "second words"}
 
 
 def test_read_first_backs_off_after_batches_it_could_not_answer_and_probes_again(db):
-    reads = intake_writer.ReadFirst(db, None)  # type: ignore[arg-type]
+    reads = readfirst.ReadFirst(db, None)  # type: ignore[arg-type]
     assert [reads._worth_trying() for _ in range(3)] == [True] * 3  # no misses yet: every batch tries
-    reads.misses = intake_writer.ReadFirst.MISSES
-    probe = [False] * intake_writer.ReadFirst.PROBE + [True]
+    reads.misses = readfirst.ReadFirst.MISSES
+    probe = [False] * readfirst.ReadFirst.PROBE + [True]
     assert [reads._worth_trying() for _ in range(2 * len(probe))] == probe * 2
+
+
+def _deliveries(app: Any, key: str, *summaries: tuple[str, str]) -> list[intake_writer.Delivery]:
+    """One push delivery per (alertname, summary), as the receiver parses it."""
+    build = receivers.prometheus_plan(key)
+    return [
+        intake_writer.Delivery.of(
+            build(json.dumps(push(name, "node-1", summary)).encode()), app.state.clock, app.state.settings
+        )
+        for name, summary in summaries
+    ]
+
+
+def test_the_reads_answer_each_delivery_that_repeats_and_leave_the_others_to_the_writer(
+    app, alice_api, make_ctx, clock, db
+):
+    key = integration(alice_api, make_service(make_ctx), "prometheus")["key"]
+    intake_writer.apply_batch(db, _deliveries(app, key, ("Known", "same"), ("Changing", "before")))
+    clock.advance(seconds=0.25)  # the same second
+    batch = _deliveries(app, key, ("Known", "same"), ("Changing", "after"), ("New", "x"), ("Known", "same"))
+
+    answers = readfirst.answer_from_reads(db, batch)
+
+    if db.is_postgres:
+        assert answers is None  # PostgreSQL: the writer takes every delivery
+        return
+    assert answers is not None
+    assert [getattr(answer, "status_code", None) for answer in answers] == [200, None, None, 200]
+
+
+def test_the_reads_answer_from_the_stored_row_not_the_cache(app, alice_api, make_ctx, clock, db):
+    """Another process moved last_seen and the expiry on, into this second (the cache still names the last
+    one): a repeat in this second then needs no write here, and the reads see it."""
+    service_id = make_service(make_ctx)
+    key = integration(alice_api, service_id, "prometheus")["key"]
+    intake_writer.apply_batch(db, _deliveries(app, key, ("Known", "same")))  # cached as written
+    clock.advance(seconds=2)
+    with db.raw_connection() as raw, db.write_on(raw):
+        cursor = raw.cursor()
+        mark = "%s" if db.is_postgres else "?"
+        sql = fastpath.driver(db.engine.dialect)
+        seen, expiry = sql.bind_time(clock.now()), sql.bind_time(clock.now() + RESOLVE_TIMEOUT)
+        cursor.execute(
+            f"UPDATE intake_alerts SET last_seen = {mark}, ends_at = {mark} WHERE service_id = {mark}",
+            (seen, expiry, service_id),
+        )
+        cursor.close()
+
+    answers = readfirst.answer_from_reads(db, _deliveries(app, key, ("Known", "same")))
+
+    if not db.is_postgres:
+        assert answers is not None
+        assert [getattr(answer, "status_code", None) for answer in answers] == [200]
+
+
+class _Recorder:
+    """A readfirst.Waiter that records what it was told; `explode` makes its first call raise."""
+
+    def __init__(self, explode: bool = False) -> None:
+        self.calls: list[str] = []
+        self.explode = explode
+
+    def answered(self, response: Any) -> None:
+        self.calls.append(f"answered {response.status_code}")
+        if self.explode:
+            raise RuntimeError("this sender's callback failed")
+
+    def queued(self, future: Any) -> None:
+        self.calls.append("queued")
+        self.future = future
+
+    def refused(self, error: Any) -> None:
+        self.calls.append("refused")
+
+
+def test_a_batch_answers_each_sender_even_when_one_senders_callback_fails(app, alice_api, make_ctx, clock, db):
+    if db.is_postgres:
+        return  # ReadFirst is SQLite's
+    key = integration(alice_api, make_service(make_ctx), "prometheus")["key"]
+    intake_writer.apply_batch(db, _deliveries(app, key, ("Known", "same")))
+    clock.advance(seconds=0.25)
+    writer = intake_writer.writer_for(app.state)
+    reads = readfirst.ReadFirst(db, writer)
+    waiters = [_Recorder(explode=True), _Recorder(), _Recorder()]
+    batch = _deliveries(app, key, ("Known", "same"), ("Known", "same"), ("New", "x"))
+
+    async def flush() -> Any:
+        loop = asyncio.get_running_loop()
+        reads.waiting[loop] = list(zip(batch, waiters, strict=True))
+        reads._flush(loop)
+        return await waiters[2].future  # the new alert: stored by the writer
+
+    stored = asyncio.run(flush())
+
+    assert [w.calls for w in waiters] == [["answered 200"], ["answered 200"], ["queued"]]
+    assert getattr(stored, "status_code", None) == 200
+    assert only_alert(alice_api, "x")["status"] == "firing"  # its title is its summary

@@ -9,7 +9,6 @@ that commit. Overload answers 503 with Retry-After (Alertmanager retries 5xx but
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import logging
 import weakref
@@ -24,13 +23,14 @@ from starlette.types import Receive, Scope, Send
 
 from warroom.context import Ctx
 from warroom.errors import AppError
-from warroom.intake import service, writer
+from warroom.intake import readfirst, service
 from warroom.intake.formats import BadPayload, load_alerts_json, load_json, parse_alertmanager, parse_prometheus
 from warroom.intake.formats_pd import parse_change, parse_events_v1, parse_events_v2, parse_generic
 from warroom.intake.models import Integration
 from warroom.intake.writer import Delivery, Plan, UnknownKey
 from warroom.lib.groupcommit import Overloaded
 from warroom.lib.inflight import InFlight
+from warroom.lib.watchdog import Watchdog
 
 log = logging.getLogger("warroom.intake")
 router = APIRouter(include_in_schema=False, tags=["intake"])
@@ -149,81 +149,68 @@ def _result_of(fmt: Format, parsing: asyncio.Future[Plan | Response]) -> Plan | 
 
 
 def _submit(state: Any, fmt: Format, parsed: Plan | Response, done: Callable[[Response], None]) -> None:
-    """Queue a parsed delivery for the writer (an answer already, such as a 400, goes back at once)."""
+    """Queue a parsed delivery (intake/readfirst.py); an answer already, such as a 400, goes back at once."""
     if isinstance(parsed, Response):
         _in_flight.release()
         done(parsed)
         return
-    delivery = Delivery.of(parsed, state.clock, state.settings)
+    waiter = _Waiter(fmt, done)
     try:
-        future = writer.submit(state, delivery)
-    except Overloaded:
+        readfirst.submit(state, Delivery.of(parsed, state.clock, state.settings), waiter)
+    except Overloaded as error:
+        waiter.refused(error)
+
+
+class _Waiter:
+    """One delivery's way back to its sender (readfirst.Waiter): `done` is called once, on the loop."""
+
+    __slots__ = ("done", "fmt", "watchdog")
+
+    def __init__(self, fmt: Format, done: Callable[[Response], None]) -> None:
+        self.fmt = fmt
+        self.done = done
+        self.watchdog: Watchdog | None = None
+
+    def answered(self, response: Response) -> None:
         _in_flight.release()
-        done(_overloaded(fmt))
-        return
-    # A safety net, not a path: the writer completes every future, with an error if its batch failed.
-    watchdog = _watchdog_for(future.get_loop())
-    watchdog.watch(future)
-    future.add_done_callback(functools.partial(_committed, fmt, done, watchdog))
+        self.done(response)
+
+    def refused(self, error: Overloaded) -> None:
+        _in_flight.release()
+        self.done(_overloaded(self.fmt))
+
+    def queued(self, future: asyncio.Future[Response | Exception]) -> None:
+        # A safety net, not a path: the writer completes every future, with an error if its batch failed.
+        self.watchdog = _watchdog_for(future.get_loop())
+        self.watchdog.watch(future, WRITE_TIMEOUT)
+        future.add_done_callback(self._committed)
+
+    def _committed(self, future: asyncio.Future[Response | Exception]) -> None:
+        if self.watchdog is not None:
+            self.watchdog.forget(future)
+        _in_flight.release()
+        try:
+            result = future.result()
+        except DBAPIError:  # busy, gone or full: nothing the sender did; it retries a 503
+            log.warning("intake: the database failed the batch, answering 503", exc_info=True)
+            self.done(_overloaded(self.fmt))
+        except (TimeoutError, asyncio.CancelledError, Overloaded):
+            log.warning("intake: no commit within %s s (or the writer is full), answering 503", WRITE_TIMEOUT)
+            self.done(_overloaded(self.fmt))
+        else:
+            self.done(_answer(self.fmt, result))  # committed: only now may the sender forget the alert
 
 
-def _committed(
-    fmt: Format, done: Callable[[Response], None], watchdog: _Watchdog, future: asyncio.Future[Response | Exception]
-) -> None:
-    watchdog.forget(future)
-    _in_flight.release()
-    try:
-        result = future.result()
-    except DBAPIError:  # busy, gone or full: nothing the sender did; it retries a 503
-        log.warning("intake: the database failed the batch, answering 503", exc_info=True)
-        done(_overloaded(fmt))
-    except (TimeoutError, asyncio.CancelledError, Overloaded):
-        log.warning("intake: no commit within %s s (or the writer is full), answering 503", WRITE_TIMEOUT)
-        done(_overloaded(fmt))
-    else:
-        done(_answer(fmt, result))  # committed: only now may the sender forget the alert
+SWEEP_SECONDS = 1.0  # how often the watchdog fails the deliveries waiting over WRITE_TIMEOUT
 
 
-SWEEP_SECONDS = 1.0
+_watchdogs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Watchdog] = weakref.WeakKeyDictionary()
 
 
-class _Watchdog:
-    """Fails, with TimeoutError, each watched future still waiting WRITE_TIMEOUT seconds after it was watched.
-
-    One timer per event loop sweeps the waiting futures every SWEEP_SECONDS while any wait, so watching a
-    delivery is a dict insert and a delete; a timer per request (call_later, then cancel) cost ~4 µs each.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.waiting: dict[asyncio.Future[Any], float] = {}
-        self.timer: asyncio.TimerHandle | None = None
-
-    def watch(self, future: asyncio.Future[Any]) -> None:
-        self.waiting[future] = self.loop.time() + WRITE_TIMEOUT
-        if self.timer is None:
-            self.timer = self.loop.call_later(SWEEP_SECONDS, self._sweep)
-
-    def forget(self, future: asyncio.Future[Any]) -> None:
-        self.waiting.pop(future, None)
-
-    def _sweep(self) -> None:
-        now = self.loop.time()
-        for future, deadline in list(self.waiting.items()):
-            if deadline <= now:
-                del self.waiting[future]
-                if not future.done():
-                    future.set_exception(TimeoutError())
-        self.timer = self.loop.call_later(SWEEP_SECONDS, self._sweep) if self.waiting else None
-
-
-_watchdogs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Watchdog] = weakref.WeakKeyDictionary()
-
-
-def _watchdog_for(loop: asyncio.AbstractEventLoop) -> _Watchdog:
+def _watchdog_for(loop: asyncio.AbstractEventLoop) -> Watchdog:
     found = _watchdogs.get(loop)
     if found is None:
-        found = _watchdogs[loop] = _Watchdog(loop)
+        found = _watchdogs[loop] = Watchdog(loop, SWEEP_SECONDS)
     return found
 
 

@@ -7,11 +7,8 @@ refused delivery rolls back alone. Callers are answered only after that transact
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import logging
 import threading
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +25,7 @@ from warroom.intake import fastpath, service
 from warroom.intake.formats import Incoming
 from warroom.intake.models import Integration
 from warroom.lib.clock import Clock
-from warroom.lib.groupcommit import GroupCommitter, Overloaded
+from warroom.lib.groupcommit import GroupCommitter
 from warroom.settings import Settings
 
 
@@ -116,26 +113,6 @@ def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Del
         sorted_.pending.write(raw, sql, checked=False)
     sorted_.pending.applied()
     return sorted_
-
-
-def answer_from_reads(db: Database, deliveries: Sequence[Delivery]) -> list[Response] | None:
-    """SQLite: the answers of a batch in which every delivery repeats what is already stored (to the second),
-    decided by reads alone: no write, no lock, so it may run on the event loop (SQLite's readers never wait
-    for its writer). None when any delivery needs the writer; the caller then queues the batch for it.
-    PostgreSQL always goes to the writer (a read there is a network round trip)."""
-    sql = fastpath.driver(db.engine.dialect)
-    if sql.postgres:
-        return None
-    with db.raw_connection() as raw:
-        sorted_ = _sort(raw, sql, deliveries, deliveries[0].clock.now(), fastpath.cache_for(db))
-        if sorted_.full or not sorted_.pending.empty():
-            return None
-        try:
-            sorted_.pending.verify(raw, sql)
-        except fastpath.Moved:
-            return None
-    answers = [result for result in sorted_.results if isinstance(result, Response)]
-    return answers if len(answers) == len(deliveries) else None
 
 
 @dataclass
@@ -293,95 +270,3 @@ def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]
 _writer_lock = threading.Lock()
 log = logging.getLogger("warroom.intake")
 Outcome = Response | Exception
-
-
-def submit(state: Any, delivery: Delivery) -> asyncio.Future[Outcome]:
-    """Queue a delivery; its future completes once the answer may go out (after its commit, or at once when
-    reads show its alerts already stored as it says: `ReadFirst`). Raises Overloaded when too much waits."""
-    if state.db.is_postgres:
-        return writer_for(state).submit_async(delivery)
-    found = _read_first.get(state)
-    if found is None:
-        found = _read_first[state] = ReadFirst(state.db, writer_for(state))
-    return found.submit(delivery)
-
-
-class ReadFirst:
-    """SQLite: the deliveries queued during one event-loop iteration are first offered, once that iteration
-    ends, to `answer_from_reads` on the loop itself; only what it cannot answer goes to the writer thread.
-
-    Most intake traffic repeats what is stored (re-sends, HA duplicates), and for that the writer thread's
-    hand-offs (waking it, the GIL passing back and forth, waking the loop again) cost more than the reads.
-    Reads never wait on SQLite (its readers do not block on the writer); when the pool has no idle
-    connection the batch goes to the writer rather than wait for one on the loop. When the reads have not
-    answered MISSES batches in a row (a stream that mostly changes something, such as each alert once a
-    second), only every PROBE-th batch tries them, so that stream does not plan everything twice.
-    """
-
-    MISSES = 4
-    PROBE = 16
-
-    def __init__(self, db: Database, writer: GroupCommitter[Delivery, Outcome]) -> None:
-        self.db = db
-        self.writer = writer
-        self.waiting: dict[asyncio.AbstractEventLoop, list[tuple[Delivery, asyncio.Future[Outcome]]]] = {}
-        self.misses = 0  # batches in a row the reads did not answer
-        self.skipped = 0  # batches sent straight to the writer since the last try
-
-    def submit(self, delivery: Delivery) -> asyncio.Future[Outcome]:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Outcome] = loop.create_future()
-        waiting = self.waiting.setdefault(loop, [])
-        if not waiting:
-            loop.call_soon(self._flush, loop)
-        waiting.append((delivery, future))
-        return future
-
-    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
-        batch = self.waiting.pop(loop, [])
-        answers = None
-        if batch and self._worth_trying() and _idle_connection(self.db):
-            try:
-                answers = answer_from_reads(self.db, [delivery for delivery, _future in batch])
-            except Exception:  # the writer decides, and answers, whatever went wrong here
-                log.warning("intake: reading a batch on the event loop failed; the writer takes it", exc_info=True)
-            self.misses = 0 if answers is not None else self.misses + 1
-        if answers is not None:
-            for (_delivery, future), answer in zip(batch, answers, strict=True):
-                if not future.done():
-                    future.set_result(answer)
-            return
-        for delivery, future in batch:
-            try:
-                queued = self.writer.submit_async(delivery)
-            except Overloaded as error:
-                if not future.done():
-                    future.set_exception(error)
-                continue
-            queued.add_done_callback(functools.partial(_relay, future))
-
-    def _worth_trying(self) -> bool:
-        if self.misses < self.MISSES or self.skipped >= self.PROBE:
-            self.skipped = 0
-            return True
-        self.skipped += 1
-        return False
-
-
-def _relay(future: asyncio.Future[Outcome], queued: asyncio.Future[Outcome]) -> None:
-    if future.done():
-        return
-    if queued.cancelled():
-        future.cancel()
-    elif queued.exception() is not None:
-        future.set_exception(queued.exception())  # type: ignore[arg-type]
-    else:
-        future.set_result(queued.result())
-
-
-def _idle_connection(db: Database) -> bool:
-    checked_in = getattr(db.engine.pool, "checkedin", None)
-    return checked_in is None or checked_in() > 0
-
-
-_read_first: weakref.WeakKeyDictionary[Any, ReadFirst] = weakref.WeakKeyDictionary()
