@@ -221,6 +221,15 @@ def prefetch(
                 parsed = None
                 if sql.postgres:  # JSONB comes back parsed; the update compares it as bound
                     parsed, notes = notes, sql.bind_json(notes)
+                elif cache is not None:
+                    cached = cache.rows.get((service_id, fingerprint))
+                    if cached is not None and cached.id == row_id and cached.notes == notes:
+                        # Still the same annotations: refresh the cached row in place and keep its parsed
+                        # annotations (parsing them again cost more than the read). Another thread may
+                        # plan from it meanwhile; every plan from the cache is checked against the row.
+                        cached.status, cached.ends, cached.seen = status, ends, seen
+                        found[fingerprint] = cached
+                        continue
                 row = found[fingerprint] = Stored(row_id, service_id, fingerprint, status, notes, ends, seen, parsed)
                 if cache is not None:
                     cache.put(row)
