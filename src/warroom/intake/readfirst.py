@@ -24,7 +24,7 @@ from fastapi.responses import Response
 
 from warroom.db import Database
 from warroom.intake import fastpath
-from warroom.intake.writer import Delivery, Outcome, writer_for
+from warroom.intake.writer import Delivery, Outcome, named, writer_for
 from warroom.lib.groupcommit import GroupCommitter, Overloaded
 
 log = logging.getLogger("warroom.intake")
@@ -72,12 +72,7 @@ def answer_from_reads(db: Database, deliveries: Sequence[Delivery]) -> list[Resp
         return None
     now = deliveries[0].clock.now()
     with db.raw_connection() as raw:
-        integrations = fastpath.live_integrations(raw, sql, {delivery.key for delivery in deliveries})
-        wanted: dict[int, set[str]] = {}
-        for delivery in deliveries:
-            found = integrations[delivery.key]
-            if found is not None and delivery.alerts is not None:
-                wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
+        integrations, wanted = named(raw, sql, deliveries)
         stored = fastpath.prefetch(raw, sql, wanted, fastpath.cache_for(db), fresh=True)
     stamp = fastpath.Stamp(sql, now)
     answers: list[Response | None] = []

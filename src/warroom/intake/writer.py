@@ -125,6 +125,20 @@ class _Sorted:
     pending: fastpath.Pending
 
 
+def named(
+    raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery]
+) -> tuple[dict[str, fastpath.Live | None], dict[int, set[str]]]:
+    """What a batch names: each key's live integration (None: unknown or revoked), and the fingerprints of
+    its alerts by service."""
+    integrations = fastpath.live_integrations(raw, sql, {delivery.key for delivery in deliveries})
+    wanted: dict[int, set[str]] = {}
+    for delivery in deliveries:
+        found = integrations[delivery.key]
+        if found is not None and delivery.alerts is not None:
+            wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
+    return integrations, wanted
+
+
 def _sort(
     raw: Any,
     sql: fastpath.Driver,
@@ -134,12 +148,7 @@ def _sort(
     *,
     fresh: bool = False,
 ) -> _Sorted:
-    integrations = fastpath.live_integrations(raw, sql, {delivery.key for delivery in deliveries})
-    wanted: dict[int, set[str]] = {}
-    for delivery in deliveries:
-        found = integrations[delivery.key]
-        if found is not None and delivery.alerts is not None:
-            wanted.setdefault(found.service_id, set()).update(a.fingerprint for a in delivery.alerts)
+    integrations, wanted = named(raw, sql, deliveries)
     fastpath.lock_services(raw, sql, set(wanted))
     stored = fastpath.prefetch(raw, sql, wanted, cache, fresh=fresh)
     out = _Sorted([None] * len(deliveries), [], fastpath.Pending())
