@@ -208,6 +208,27 @@ def test_unknown_keys_and_oversized_bodies_get_the_formats_answers(served, clien
         wire.close()
 
 
+def test_the_lane_logs_the_forwarded_client_as_uvicorn_does_behind_a_trusted_proxy(
+    served, laned, access_lines, make_ctx
+):
+    """`warroom serve` trusts X-Forwarded-For from 127.0.0.1 by default (uvicorn's proxy-headers middleware);
+    the lane's access line names the same client as the framework's line for the same headers."""
+    path = f"/integrations/prometheus/{_key(make_ctx, 'prometheus')}/api/v2/alerts"
+    forwarded = "X-Forwarded-For: 203.0.113.7, 127.0.0.1\r\n"
+    wire = Wire(served)
+    try:
+        wire.send(_request(path, b"[]", extra=forwarded))
+        assert wire.response()[0] == 200
+        wire.send(f"GET /healthz HTTP/1.1\r\nHost: t\r\n{forwarded}\r\n".encode())
+        assert wire.response()[0] == 200
+    finally:
+        wire.close()
+    assert laned == [path]
+    lane_line, framework_line = access_lines.lines[-2:]
+    assert lane_line.startswith("203.0.113.7:")
+    assert lane_line.split(" - ")[0] == framework_line.split(" - ")[0]
+
+
 def test_one_connection_mixes_lane_and_framework_requests_in_order(served, laned, make_ctx, db):
     key = _key(make_ctx, "prometheus")
     path = f"/integrations/prometheus/{key}/api/v2/alerts"

@@ -23,6 +23,7 @@ import weakref
 from typing import Any
 
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from warroom.intake import fastlane
@@ -45,8 +46,8 @@ class LaneCycle:
     """One receiver POST answered by the lane; it stands in `HttpToolsProtocol.cycle` while it is answered."""
 
     __slots__ = (
-        "chunks", "disconnected", "found", "headers", "keep_alive", "path", "response_complete", "size",
-        "too_large", "version",
+        "chunks", "client", "disconnected", "found", "headers", "keep_alive", "path", "response_complete",
+        "size", "too_large", "version",
     )  # fmt: skip
     message_event = _EVENT
 
@@ -62,6 +63,7 @@ class LaneCycle:
         self.too_large = declared.isdigit() and int(declared) > MAX_BODY
         self.response_complete = False
         self.disconnected = False
+        self.client: tuple[str, int] | None = None  # for the access line, as the proxy-headers middleware sees it
 
     def add(self, chunk: bytes) -> None:
         if self.too_large:
@@ -74,33 +76,36 @@ class LaneCycle:
             self.chunks.append(chunk)
 
 
-_apps: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_apps: weakref.WeakKeyDictionary[Any, tuple[Any, ProxyHeadersMiddleware | None]] = weakref.WeakKeyDictionary()
 
 
-def _warroom_app(app: Any) -> Any:
-    """The Warroom app inside uvicorn's wrappers (the proxy-headers middleware), or None (the lane stays off)."""
+def _warroom_app(app: Any) -> tuple[Any, ProxyHeadersMiddleware | None]:
+    """The Warroom app inside uvicorn's wrappers (None: the lane stays off), and the proxy-headers middleware
+    among those wrappers, if any (`warroom serve` has it unless --no-proxy-headers)."""
     try:
         return _apps[app]
     except KeyError:
         pass
     except TypeError:
-        return None
-    found, inner = None, app
+        return None, None
+    found, proxy, inner = None, None, app
     for _ in range(8):
+        if isinstance(inner, ProxyHeadersMiddleware):
+            proxy = inner
         if hasattr(inner, "state") and hasattr(inner, "router"):
             found = inner
             break
         inner = getattr(inner, "app", None)
         if inner is None:
             break
-    _apps[app] = found
-    return found
+    _apps[app] = (found, proxy)
+    return found, proxy
 
 
 class WarroomHttpProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        app = _warroom_app(self.app)
+        app, self.lane_proxy = _warroom_app(self.app)
         self.lane_state = app.state if app is not None and not self.root_path else None  # None: the lane is off
 
     def on_headers_complete(self) -> None:
@@ -127,7 +132,22 @@ class WarroomHttpProtocol(HttpToolsProtocol):
             return None
         version = parser.get_http_version()
         keep_alive = version != "1.0" and parser.should_keep_alive()
-        return LaneCycle(found, fastlane.first_headers(self.headers), path, version, keep_alive)
+        lane = LaneCycle(found, fastlane.first_headers(self.headers), path, version, keep_alive)
+        if self.access_log:
+            lane.client = self._forwarded_client()
+        return lane
+
+    def _forwarded_client(self) -> tuple[str, int] | None:
+        """The client the access line names: X-Forwarded-For's, from a trusted proxy, as uvicorn's
+        proxy-headers middleware rewrites it for every other request; else the peer."""
+        proxy, client = self.lane_proxy, self.client
+        if proxy is None or client is None or client[0] not in proxy.trusted_hosts:
+            return client
+        forwarded = [value for name, value in self.headers if name == b"x-forwarded-for"]
+        if not forwarded:
+            return client
+        host, port = proxy.trusted_hosts.get_trusted_client_address(b", ".join(forwarded).decode("latin1"))
+        return (host, port) if host else client
 
     def on_body(self, body: bytes) -> None:
         cycle: Any = self.cycle
@@ -172,7 +192,7 @@ class WarroomHttpProtocol(HttpToolsProtocol):
         if self.access_log:  # before the answer leaves, as uvicorn logs it
             # The five arguments uvicorn's access formatter takes apart (client, method, path, version, status).
             self.access_logger.info(
-                '%s - "%s %s HTTP/%s" %d', _client(self.client), "POST", cycle.path, cycle.version, status
+                '%s - "%s %s HTTP/%s" %d', _client(cycle.client), "POST", cycle.path, cycle.version, status
             )
         self.transport.write(b"".join(head))
         if not cycle.keep_alive:
