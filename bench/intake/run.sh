@@ -2,6 +2,7 @@
 # Alert intake throughput and latency: Warroom beside Prometheus Alertmanager, same machine, same workload.
 #
 #   bench/intake/run.sh              RUNS=3 DUR=10s CONNS=64 by default; prints a table with the ratios
+#   PG_URL="$(scripts/postgres)" bench/intake/run.sh      the same with Warroom on PostgreSQL
 #
 # Workloads (wrk, closed loop, 64 connections): "single" = one alert per request over 1,000 distinct
 # label sets (dedup exercised), "batch" = 100 alerts per request. Then open-loop runs at a fixed
@@ -9,8 +10,8 @@
 # 10 s on an empty database (its first 1,000 alerts are new: the full pipeline), "openloop" the next
 # 10 s (every alert known: the steady state the wrk workloads measure too). Warroom runs as
 # `warroom serve --workers $WORKERS` (default 2: one process per core, as Alertmanager uses every core)
-# on a fresh SQLite file. Loopback only; every run is bounded by DUR. Needs root for apt-get the first
-# time (wrk, prometheus-alertmanager).
+# on a fresh SQLite file (or PostgreSQL database, with PG_URL). Loopback only; every run is bounded by DUR.
+# Needs root for apt-get the first time (wrk, prometheus-alertmanager).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=scripts/lib.sh
@@ -22,6 +23,9 @@ THREADS="${THREADS:-2}"
 WORKERS="${WORKERS:-2}"
 AM_PORT="${AM_PORT:-19093}"
 WR_PORT="${WR_PORT:-18001}"
+# PG_URL runs Warroom on PostgreSQL instead of a SQLite file: a server URL (scripts/postgres prints one);
+# each Warroom start gets a new database, warroom_bench_intake, dropped and created there.
+PG_URL="${PG_URL:-}"
 HERE=bench/intake
 
 apt_ensure wrk:wrk prometheus-alertmanager:prometheus-alertmanager || die "needs wrk and prometheus-alertmanager"
@@ -67,9 +71,28 @@ YAML
     wait_http "http://127.0.0.1:$AM_PORT/-/ready"
 }
 
+fresh_database_url() { # a fresh, empty database: a SQLite file, or with PG_URL a new PostgreSQL database
+    if [ -z "$PG_URL" ]; then
+        rm -f "$work/warroom.db"*
+        echo "sqlite:///$work/warroom.db"
+        return
+    fi
+    "$VENV/bin/python" - "$PG_URL" <<'PY'
+import sys
+
+import psycopg
+
+server = sys.argv[1]
+with psycopg.connect(server, autocommit=True) as connection:
+    connection.execute('DROP DATABASE IF EXISTS "warroom_bench_intake" WITH (FORCE)')
+    connection.execute('CREATE DATABASE "warroom_bench_intake"')
+print(server.rsplit("/", 1)[0] + "/warroom_bench_intake")
+PY
+}
+
 start_warroom() {
-    rm -f "$work/warroom.db"*
-    export WARROOM_DATABASE_URL="sqlite:///$work/warroom.db" WARROOM_MODE=dev
+    WARROOM_DATABASE_URL="$(fresh_database_url)"
+    export WARROOM_DATABASE_URL WARROOM_MODE=dev
     "$VENV/bin/warroom" migrate >/dev/null
     "$VENV/bin/warroom" serve --host 127.0.0.1 --port "$WR_PORT" --no-migrate --no-access-log --workers "$WORKERS" \
         >"$work/warroom.log" 2>&1 &
