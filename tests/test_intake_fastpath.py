@@ -156,7 +156,7 @@ def test_a_repeat_within_the_second_of_an_alert_resolved_behind_the_writers_back
 ):
     url, body = _known_then_resolved_elsewhere(client, alice_api, make_ctx, db)
 
-    # Same second: the cached plan says "nothing to write"; the read-back sees the row moved.
+    # Same second: a fresh read (SQLite: on the loop; PostgreSQL: the writer's, under its lock) sees it resolved.
     assert client.post(url, json=body).status_code == 200
 
     alert = only_alert(alice_api, "DiskFull")
