@@ -33,6 +33,7 @@ from warroom.errors import AppError
 from warroom.incidents import api as incidents_api
 from warroom.incidents import views as incidents_views
 from warroom.intake import api as intake_api
+from warroom.intake import readfirst
 from warroom.intake import views as intake_views
 from warroom.intake.fastlane import IntakeFastLane
 from warroom.jobs import api as jobs_api
@@ -100,6 +101,7 @@ def create_app(
         try:
             yield
         finally:
+            await readfirst.close(app.state)  # PostgreSQL's read connection
             intake_writer = getattr(app.state, "intake_writer", None)
             if intake_writer is not None:
                 intake_writer.stop()  # finish the deliveries already accepted into its queue

@@ -285,6 +285,7 @@ class Pending:
     touched: list[tuple[Any, ...]] = field(default_factory=list)  # (last_used_at, integration id)
     seen: Any = None  # the batch's last_seen, bound
     confirm: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # row id -> the state planned from
+    waiting: list[tuple[int, list[int]]] = field(default_factory=list)  # read first's: (delivery, its row ids)
 
     def queue(self, stamp: Stamp, planned: list[tuple[Stored, Incoming]]) -> None:
         """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations.
@@ -319,7 +320,8 @@ class Pending:
                 self.confirm[row.id] += (sql.second(row.ends), sql.second(row.seen))
                 continue
             if update is None:
-                update = self.updates[row.id] = _Update(row, row.notes)
+                was = row.notes if row.notes is not None else sql.bind_json(row.parsed)  # batchread leaves it
+                update = self.updates[row.id] = _Update(row, was)
             if ends is not None:
                 update.ends = ends
             if notes is not None:
@@ -359,26 +361,31 @@ class Pending:
         return not (self.updates or self.touched)
 
     def write(self, raw: Any, sql: Driver, *, checked: bool) -> None:
-        """Write what is queued. `checked`: raise Moved unless every row was still as planned (the plan was
-        read before this transaction began, so another writer may have changed a row meanwhile)."""
-        seen, plain, annotated = self.seen, [], []
-        for update in self.updates.values():
+        """Write what is queued, row locks in id order. `checked`: raise Moved unless every row was still as
+        planned (the plan was read before its lock was taken, so another writer may have changed a row)."""
+        cursor = raw.cursor()
+        try:
+            for statement, rows, counted in self.statements(sql):
+                cursor.executemany(statement, rows)
+                if checked and counted and cursor.rowcount != len(rows):
+                    raise Moved
+        finally:
+            cursor.close()
+
+    def statements(self, sql: Driver) -> list[tuple[str, list[tuple[Any, ...]], bool]]:
+        """(statement, rows, whether each row must match) for each executemany of `write`, rows in id order."""
+        seen = self.seen
+        plain: list[tuple[Any, ...]] = []
+        annotated: list[tuple[Any, ...]] = []
+        for _id, update in sorted(self.updates.items()):
             row = update.row
             if update.notes is None:
                 plain.append((seen, update.ends, row.id, row.service_id, row.fingerprint, row.status, update.was))
             else:
                 annotated.append((seen, update.ends, update.notes, row.id, row.service_id, row.fingerprint, row.status))
-        cursor = raw.cursor()
-        try:
-            for statement, rows in ((sql.update_plain, plain), (sql.update_annotated, annotated)):
-                if rows:
-                    cursor.executemany(statement, rows)
-                    if checked and cursor.rowcount != len(rows):
-                        raise Moved
-            if self.touched:
-                cursor.executemany(sql.touch_integration, self.touched)
-        finally:
-            cursor.close()
+        touched = sorted(self.touched, key=lambda touch: touch[1])
+        out = [(sql.update_plain, plain, True), (sql.update_annotated, annotated, True)]
+        return [item for item in [*out, (sql.touch_integration, touched, False)] if item[1]]
 
 
 def _parsed(notes: Any) -> Any:

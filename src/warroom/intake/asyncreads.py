@@ -1,0 +1,109 @@
+"""PostgreSQL's read first reads on the event loop itself, through an asyncio connection of its own.
+
+On SQLite a read is a page-cache lookup, so read first reads with a blocking call on the loop. On PostgreSQL a
+read is a network round trip. Blocking the loop for it leaves the loop idle while the server works; handing it
+to a thread (as this module's predecessor did) costs the thread a wait for the GIL when the answer comes, up
+to the interpreter's switch interval (5 ms) while the loop parses requests: under the single-alert load a
+read-first answer then took 5-8 ms on average. Here the loop sends the batch's one statement
+(intake/batchread.py) and goes on serving until the answer arrives: no thread, no GIL hand-off.
+
+One connection per event loop, in autocommit mode (each SELECT reads what is committed when it runs), opened
+with the engine's own connect arguments. A failed or timed-out read closes it; the next read opens another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import orjson
+
+from warroom.db import Database
+from warroom.intake import batchread, fastpath
+
+log = logging.getLogger("warroom.intake")
+
+
+class AsyncReads:
+    STATEMENT_TIMEOUT_MS = 5_000  # the server cancels a read that takes longer (read first's own timeout is 10 s)
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        # Each loop's idle connection (one: read first has one batch in flight per loop).
+        self.connections: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[Any]] = weakref.WeakKeyDictionary()
+        self.closing: set[asyncio.Task[None]] = set()
+
+    async def rows(self, query: batchread.Query) -> Sequence[Any]:
+        """The batch statement's rows, read on the running loop's connection."""
+        async with self._connection() as connection:
+            cursor = connection.cursor()
+            await cursor.execute(batchread.STATEMENT, query.params)
+            return list(await cursor.fetchall())
+
+    async def write(self, pending: fastpath.Pending, sql: fastpath.Driver) -> None:
+        """The batch's re-delivery updates in one transaction, rows locked in id order, sent with its BEGIN and
+        COMMIT in one pipeline (one round trip). Each update holds only if its row is still the alert, in the
+        status (and with the annotations) it was planned from; the counts are known after the commit, so
+        Moved then means: the rows that still held were updated, which is what their re-delivery means for
+        them, and the caller leaves every delivery of the batch to the writer, which plans them again. A row
+        another transaction holds is waited for at most batchread.LOCK_TIMEOUT_MS; the driver's error then
+        rolls everything back."""
+        async with self._connection() as connection:
+            counts = []
+            async with connection.pipeline(), connection.transaction():
+                for statement, rows, counted in pending.statements(sql):
+                    cursor = connection.cursor()  # one each: a cursor's rowcount is its last statement's
+                    await cursor.executemany(statement, rows)
+                    counts.append((cursor, len(rows), counted))
+            if any(counted and cursor.rowcount != expected for cursor, expected, counted in counts):
+                raise fastpath.Moved
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        """One of the running loop's idle connections, or a new one; back to idle unless it failed."""
+        loop = asyncio.get_running_loop()
+        idle = self.connections.setdefault(loop, [])
+        connection = idle.pop() if idle else await self._connect()
+        try:
+            yield connection
+        except fastpath.Moved:
+            idle.append(connection)  # committed: still good
+            raise
+        except BaseException:  # failed, or cancelled mid-statement: its state is unknown, so start afresh
+            closing = loop.create_task(_close(connection))
+            self.closing.add(closing)  # held until done: the loop keeps only a weak reference to a task
+            closing.add_done_callback(self.closing.discard)
+            raise
+        idle.append(connection)
+
+    async def _connect(self) -> Any:
+        import psycopg  # only PostgreSQL installs get here
+        from psycopg.types.json import set_json_loads
+
+        cargs, cparams = self.db.engine.dialect.create_connect_args(self.db.engine.url)
+        connection = await psycopg.AsyncConnection.connect(*cargs, **cparams, autocommit=True)
+        try:
+            await connection.execute(f"SET statement_timeout = {int(self.STATEMENT_TIMEOUT_MS)}")
+            await connection.execute(f"SET lock_timeout = {int(batchread.LOCK_TIMEOUT_MS)}")
+            set_json_loads(orjson.loads, connection)  # JSONB annotations: orjson parses them several times faster
+        except BaseException:
+            await _close(connection)
+            raise
+        return connection
+
+    async def close(self) -> None:
+        """Close the running loop's connections (at shutdown)."""
+        for connection in self.connections.pop(asyncio.get_running_loop(), []):
+            await _close(connection)
+
+
+async def _close(connection: Any) -> None:
+    if connection is not None:
+        try:
+            await connection.close()
+        except Exception:  # already gone
+            log.debug("intake: closing the read connection failed", exc_info=True)
