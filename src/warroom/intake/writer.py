@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -21,12 +23,16 @@ from sqlalchemy.orm import Session
 from warroom.context import Ctx
 from warroom.db import Database
 from warroom.errors import AppError
-from warroom.intake import fastpath, service
+from warroom.intake import batchread, fastpath, service
 from warroom.intake.formats import Incoming
 from warroom.intake.models import Integration
 from warroom.lib.clock import Clock
 from warroom.lib.groupcommit import GroupCommitter
+from warroom.lib.heldconn import HeldConnection
 from warroom.settings import Settings
+
+LOCK_TIMEOUT_MS = batchread.LOCK_TIMEOUT_MS
+LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED = "55P03", "40P01"
 
 
 class UnknownKey(Exception):
@@ -77,8 +83,21 @@ def apply_batch(db: Database, deliveries: Sequence[Delivery]) -> list[Response |
     now = deliveries[0].clock.now()
     sql = fastpath.driver(db.engine.dialect)
     try:
-        with db.raw_connection() as raw:
-            sorted_ = _fast(db, raw, sql, deliveries, now)
+        if sql.postgres:
+            held = _held_for(db)
+            raw = held.get()
+            try:
+                sorted_ = _fast(db, raw, sql, deliveries, now)
+            except BaseException:
+                if raw.broken:
+                    held.close()
+                raise
+            finally:
+                if not raw.closed:
+                    raw.rollback()  # a batch with nothing to write leaves its read's transaction open
+        else:
+            with db.raw_connection() as raw:
+                sorted_ = _fast(db, raw, sql, deliveries, now)
     except db.engine.dialect.loaded_dbapi.Error as error:  # the driver's own error, as SQLAlchemy raises it
         raise DBAPIError.instance(None, None, error, db.engine.dialect.loaded_dbapi.Error) from error
     results = sorted_.results
@@ -91,12 +110,33 @@ def apply_batch(db: Database, deliveries: Sequence[Delivery]) -> list[Response |
 
 
 def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery], now: datetime) -> _Sorted:
-    """The fast path's transaction. SQLite lets one writer in at a time, across processes, so there the batch
-    is read and planned before its write lock is taken, and each row's update holds only if the row still has
-    the status it was planned from (a row with nothing to write is read back instead: `Pending.verify`); if
-    any moved meanwhile, the batch is read and planned again under the lock. PostgreSQL (row locks, no single
-    writer) locks the batch's services first and reads after."""
-    if not sql.postgres:
+    """The fast path's transaction. The batch is read and planned first, without a lock, and each row's
+    update holds only if the row is still the alert, in the status and with the annotations, it was planned
+    from; if any moved meanwhile, the batch is read and planned again under the lock, as the full path takes
+    it (SQLite: the single writer's lock; PostgreSQL: the batch's services' row locks, in id order).
+
+    SQLite: the plan may come from the row cache, so a row with nothing to write is read back instead
+    (`Pending.verify`). PostgreSQL: the batch is read in one statement (`batchread`), and the updates take
+    their rows' locks in id order without the services' locks, so two processes' writers no longer take
+    turns through each other's commits. A full-path transaction in another process takes the service lock
+    and then its alerts' rows in its own order, so the updates wait at most LOCK_TIMEOUT_MS for a row
+    (a deadlock would otherwise wait for PostgreSQL's deadlock_timeout, a second) and then take the locked
+    path."""
+    if sql.postgres:
+        sorted_ = _sort(raw, sql, deliveries, now, locked=False)
+        if sorted_.pending.empty():
+            return sorted_  # only repeats of what is stored (or nothing for the fast path): nothing to write
+        try:
+            with db.write_on(raw):
+                sorted_.pending.write(raw, sql, checked=True)  # the held connection's lock_timeout applies
+            sorted_.pending.applied()
+            return sorted_
+        except fastpath.Moved:
+            pass  # rolled back: plan again under the services' locks
+        except db.engine.dialect.loaded_dbapi.Error as error:
+            if getattr(error, "sqlstate", None) not in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
+                raise
+    else:
         sorted_ = _sort(raw, sql, deliveries, now, fastpath.cache_for(db))
         try:
             sorted_.pending.verify(raw, sql)  # the rows it plans to leave as they are: still so?
@@ -109,7 +149,10 @@ def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Del
         except fastpath.Moved:
             pass  # rolled back (or nothing written yet): plan again under the lock
     with db.write_on(raw):
-        sorted_ = _sort(raw, sql, deliveries, now, None if sql.postgres else fastpath.cache_for(db), fresh=True)
+        if sql.postgres:
+            raw.execute("SET LOCAL lock_timeout = 0")  # the locked path waits, as the full path does
+        cache = None if sql.postgres else fastpath.cache_for(db)
+        sorted_ = _sort(raw, sql, deliveries, now, cache, fresh=True)
         sorted_.pending.write(raw, sql, checked=False)
     sorted_.pending.applied()
     return sorted_
@@ -147,10 +190,14 @@ def _sort(
     cache: fastpath.RowCache | None = None,
     *,
     fresh: bool = False,
+    locked: bool = True,
 ) -> _Sorted:
-    integrations, wanted = named(raw, sql, deliveries)
-    fastpath.lock_services(raw, sql, set(wanted))
-    stored = fastpath.prefetch(raw, sql, wanted, cache, fresh=fresh)
+    if sql.postgres and not locked:
+        integrations, stored = batchread.read(raw, sql, deliveries)
+    else:
+        integrations, wanted = named(raw, sql, deliveries)
+        fastpath.lock_services(raw, sql, set(wanted))
+        stored = fastpath.prefetch(raw, sql, wanted, cache, fresh=fresh)
     out = _Sorted([None] * len(deliveries), [], fastpath.Pending())
     stamp = fastpath.Stamp(sql, now)
     slow: set[int] = set()  # services with a delivery for the full path: later ones follow it
@@ -257,6 +304,34 @@ def _apply_one(session: Session, delivery: Delivery) -> Response | Exception:
         return error
 
 
+_held = threading.local()
+
+
+def _held_for(db: Database) -> HeldConnection:
+    """PostgreSQL: this thread's connection for the fast path, kept across batches (lib/heldconn.py)."""
+    by_db: weakref.WeakKeyDictionary[Database, HeldConnection] | None = getattr(_held, "by_db", None)
+    if by_db is None:
+        by_db = _held.by_db = weakref.WeakKeyDictionary()
+    found = by_db.get(db)
+    if found is None:
+        found = by_db[db] = HeldConnection(db, _setup_held)
+    return found
+
+
+def _setup_held(connection: Any) -> None:
+    from psycopg.types.json import set_json_loads
+
+    connection.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+    connection.commit()
+    set_json_loads(orjson.loads, connection)
+
+
+def _release_held() -> None:
+    """When the writer thread ends: close its held connections."""
+    for held in list(getattr(_held, "by_db", {}).values()):
+        held.close()
+
+
 def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]:
     """The app's intake writer (one per process): concurrent deliveries share one commit."""
     writer = getattr(app_state, "intake_writer", None)
@@ -271,6 +346,7 @@ def writer_for(app_state: Any) -> GroupCommitter[Delivery, Response | Exception]
                     max_batch=64,
                     max_pending=2_000,
                     own_transactions=True,
+                    on_exit=_release_held,
                 )
                 app_state.intake_writer = writer
     return writer

@@ -64,12 +64,14 @@ class GroupCommitter(Generic[T, R]):
         max_pending: int = 5_000,
         idle_seconds: float = 5.0,
         own_transactions: bool = False,
+        on_exit: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
         # apply(session, items) in one transaction per batch; with own_transactions, apply(db, items) opens
         # and commits its transactions itself (intake commits re-deliveries on a bare DBAPI connection).
         self.apply = apply
         self.own_transactions = own_transactions
+        self.on_exit = on_exit  # run on the writer thread as it ends (idle or stopped), e.g. to close connections
         self.name = name
         self.max_batch = max_batch
         self.max_pending = max_pending
@@ -134,6 +136,16 @@ class GroupCommitter(Generic[T, R]):
                         return None
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            if self.on_exit is not None:
+                try:
+                    self.on_exit()
+                except Exception:
+                    log.exception("%s: cleaning up after the writer thread failed", self.name)
+
+    def _loop(self) -> None:
         while True:
             first = self._next()
             if first is None:
