@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from test_intake_support import integration, make_service, path_of
-from warroom.intake import batchread, fastpath, readfirst, receivers
+from warroom.intake import batchread, fastpath, readfirst, receivers, rowcache
 from warroom.intake import writer as intake_writer
 from warroom.intake.pipeline import RESOLVE_TIMEOUT
 
@@ -105,7 +105,6 @@ def test_one_alert_delivered_three_times_in_a_batch_with_changing_annotations_ke
 def test_an_alert_the_full_path_changed_is_read_afresh_not_planned_from_the_cache(
     client, alice_api, make_ctx, clock, db
 ):
-    from warroom.intake import fastpath
 
     service_id = make_service(make_ctx)
     url = path_of(integration(alice_api, service_id, "prometheus")["url"])
@@ -115,7 +114,7 @@ def test_an_alert_the_full_path_changed_is_read_afresh_not_planned_from_the_cach
     assert client.post(url, json=firing).status_code == 200  # cached as firing
     assert client.post(url, json=resolved).status_code == 200  # the full path resolves it
 
-    assert (service_id, only_alert(alice_api, "CpuHot")["fingerprint"]) not in fastpath.cache_for(db).rows
+    assert (service_id, only_alert(alice_api, "CpuHot")["fingerprint"]) not in rowcache.cache_for(db).rows
     assert only_alert(alice_api, "CpuHot")["status"] == "resolved"
 
 

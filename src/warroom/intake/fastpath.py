@@ -2,10 +2,10 @@
 
 Alertmanager re-sends every firing alert each `repeat_interval`/`group_interval`, and Prometheus pushes every
 firing alert on each evaluation, so most intake traffic is re-deliveries. For those the full pipeline
-(pipeline.ingest) would only set last_seen, the latest annotations and the expiry; here that is one query per
-service for the batch's fingerprints and one executemany UPDATE, on a bare DBAPI connection
-(`Database.raw_connection`), instead of ORM loads per delivery. On SQLite the batch is read and planned
-before the single writer's lock is taken; each update then holds only while its row keeps the planned status.
+(pipeline.ingest) would only set last_seen, the latest annotations and the expiry; here that is a read of the
+batch's rows and one executemany UPDATE, on a bare DBAPI connection, instead of ORM loads per delivery. The
+batch is read and planned before any lock is taken; each update then holds only while its row is still as
+planned (intake/writer.py `_fast`; PostgreSQL's reads: intake/batchread.py).
 
 last_seen and the push API's expiry are kept to the second. A re-delivery that would only move them within
 the second they already name (an HA pair's duplicate, a burst from one sender) writes nothing and takes no
@@ -13,13 +13,11 @@ lock; on SQLite its row is read back first (`Pending.verify`), because its plan 
 
 Order is kept: deliveries are taken in arrival order, and once one delivery of a service needs the full path,
 every later delivery of that service in the batch takes it too, in the full path's transaction, which begins
-after this one commits; so a re-delivery never overtakes an earlier state change. On PostgreSQL the batch's
-services are locked first (in id order), as the full path does per delivery.
+after this one commits; so a re-delivery never overtakes an earlier state change.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,10 +27,10 @@ import orjson
 from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 
-from warroom.db import Database
 from warroom.intake.formats import Incoming
 from warroom.intake.models import Alert
 from warroom.intake.pipeline import LAST_USED_EVERY, RESOLVE_TIMEOUT
+from warroom.intake.rowcache import RowCache
 from warroom.lib.tokens import hash_token
 
 ALERTS = cast(Table, Alert.__table__)
@@ -169,31 +167,6 @@ class Stored:
         if self.parsed is None:
             self.parsed = _parsed(self.notes)
         return bool(self.parsed == annotations)
-
-
-class RowCache:
-    """The rows the writer last read or wrote, so a steady stream of re-deliveries skips their SELECT.
-
-    Only the read-before-lock attempt on SQLite trusts it, and only as a plan: its updates name each row's
-    id, service, fingerprint, status and annotations, and `Pending.write` raises Moved unless every one
-    still matched, whereupon the batch is read afresh under the lock (`prefetch(..., fresh=True)`), which
-    also refreshes the cache. So a row another process changed, deleted or whose id was reused costs one
-    re-read, never a wrong write. Bounded: emptied when full.
-    """
-
-    LIMIT = 50_000
-
-    def __init__(self) -> None:
-        self.rows: dict[tuple[int, str], Stored] = {}
-
-    def put(self, row: Stored) -> None:
-        if len(self.rows) >= self.LIMIT:
-            self.rows.clear()
-        self.rows[(row.service_id, row.fingerprint)] = row
-
-    def forget(self, service_id: int, items: Sequence[Incoming]) -> None:
-        for item in items:
-            self.rows.pop((service_id, item.fingerprint), None)
 
 
 def prefetch(
@@ -394,14 +367,3 @@ def _parsed(notes: Any) -> Any:
         return orjson.loads(notes)  # the JSON text the ORM's serializer wrote
     except (orjson.JSONDecodeError, TypeError):
         return None
-
-
-_caches: weakref.WeakKeyDictionary[Database, RowCache] = weakref.WeakKeyDictionary()
-
-
-def cache_for(db: Database) -> RowCache:
-    """The database's row cache in this process (one per Database: a test's fresh database starts empty)."""
-    found = _caches.get(db)
-    if found is None:
-        found = _caches[db] = RowCache()
-    return found

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from fastapi.responses import Response
 
 from warroom.db import Database
-from warroom.intake import batchread, fastpath
+from warroom.intake import batchread, fastpath, rowcache
 from warroom.intake.asyncreads import AsyncReads
 from warroom.intake.writer import Delivery, Outcome, named, writer_for
 from warroom.lib.groupcommit import GroupCommitter, Overloaded
@@ -70,7 +70,7 @@ def answer_from_reads(db: Database, deliveries: Sequence[Delivery]) -> list[Resp
             integrations, stored = batchread.read(raw, sql, deliveries)
         else:
             integrations, wanted = named(raw, sql, deliveries)
-            stored = fastpath.prefetch(raw, sql, wanted, fastpath.cache_for(db), fresh=True)
+            stored = fastpath.prefetch(raw, sql, wanted, rowcache.cache_for(db), fresh=True)
     return answers(sql, deliveries, integrations, stored)
 
 
@@ -121,27 +121,22 @@ def answers(
     """
     now = deliveries[0].clock.now()
     stamp = fastpath.Stamp(sql, now)
+    pending = writes if writes is not None else fastpath.Pending()  # SQLite: the writer plans them again
     out: list[Response | None] = []
     for delivery in deliveries:
         answer = None
         found = integrations[delivery.key]
         if found is not None and delivery.alerts is not None and delivery.respond is not None:
             planned = fastpath.plan(delivery.alerts, stored[found.service_id], now)
-            if planned is not None and writes is not None:
-                touched = len(writes.touched)
-                writes.queue(stamp, planned)
-                writes.touch(stamp, found)
+            if planned is not None:
+                touched = len(pending.touched)
+                pending.queue(stamp, planned)
+                pending.touch(stamp, found)  # a use to record, once a minute (once for the batch)
                 ids = [row.id for row, _item in planned]
-                if len(writes.touched) > touched or any(row_id in writes.updates for row_id in ids):
-                    writes.waiting.append((len(out), ids))  # answered after the writes commit
+                if len(pending.touched) > touched or any(row_id in pending.updates for row_id in ids):
+                    pending.waiting.append((len(out), ids))  # something to write first
                 else:
                     answer = delivery.respond(ids)
-            elif planned is not None:
-                pending = fastpath.Pending()
-                pending.queue(stamp, planned)
-                pending.touch(stamp, found)  # a use to record: the writer records it (once for the batch)
-                if pending.empty():
-                    answer = delivery.respond([row.id for row, _item in planned])
         out.append(answer)
     return out
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from warroom.context import Ctx
 from warroom.db import Database
 from warroom.errors import AppError
-from warroom.intake import batchread, fastpath, service
+from warroom.intake import batchread, fastpath, rowcache, service
 from warroom.intake.formats import Incoming
 from warroom.intake.models import Integration
 from warroom.lib.clock import Clock
@@ -137,7 +137,7 @@ def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Del
             if getattr(error, "sqlstate", None) not in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED):
                 raise
     else:
-        sorted_ = _sort(raw, sql, deliveries, now, fastpath.cache_for(db))
+        sorted_ = _sort(raw, sql, deliveries, now, rowcache.cache_for(db))
         try:
             sorted_.pending.verify(raw, sql)  # the rows it plans to leave as they are: still so?
             if sorted_.pending.empty():
@@ -151,7 +151,7 @@ def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Del
     with db.write_on(raw):
         if sql.postgres:
             raw.execute("SET LOCAL lock_timeout = 0")  # the locked path waits, as the full path does
-        cache = None if sql.postgres else fastpath.cache_for(db)
+        cache = None if sql.postgres else rowcache.cache_for(db)
         sorted_ = _sort(raw, sql, deliveries, now, cache, fresh=True)
         sorted_.pending.write(raw, sql, checked=False)
     sorted_.pending.applied()
@@ -187,7 +187,7 @@ def _sort(
     sql: fastpath.Driver,
     deliveries: Sequence[Delivery],
     now: datetime,
-    cache: fastpath.RowCache | None = None,
+    cache: rowcache.RowCache | None = None,
     *,
     fresh: bool = False,
     locked: bool = True,
