@@ -60,9 +60,11 @@ def submit(state: Any, delivery: Delivery, waiter: Waiter) -> None:
 def answer_from_reads(db: Database, deliveries: Sequence[Delivery]) -> list[Response | None]:
     """The answer of each delivery in the batch that repeats what is already stored (to the second), decided
     by reads alone (`answers`), with a blocking read on a connection from the pool: SQLite's way, on the loop.
+    (ReadFirst reads PostgreSQL on the loop without blocking, `answer_from_async_reads`; this form reads it
+    with `batchread.read`.)
 
-    The batch's rows are read afresh in one SELECT per service (and the row cache is refreshed from them), so
-    a delivery is answered only from what is stored now, never from a cached plan.
+    On SQLite the batch's rows are read afresh in one SELECT per service (and the row cache is refreshed from
+    them), so a delivery is answered only from what is stored now, never from a cached plan.
     """
     sql = fastpath.driver(db.engine.dialect)
     with db.raw_connection() as raw:
@@ -191,42 +193,42 @@ class ReadFirst:
             read = self.reading[loop] = _Read(batch)
             read.task = loop.create_task(self._read_async(loop, read, self.reads))
         elif _idle_connection(self.db):
-            answers = None
+            replies = None
             try:
-                answers = answer_from_reads(self.db, [delivery for delivery, _waiter in batch])
-            except Exception:  # the writer decides, and answers, whatever went wrong here
+                replies = answer_from_reads(self.db, [delivery for delivery, _waiter in batch])
+            except Exception:  # the writer decides, and replies, whatever went wrong here
                 log.warning("intake: reading a batch on the event loop failed; the writer takes it", exc_info=True)
-            self._answer(batch, answers, tried=True)
+            self._answer(batch, replies, tried=True)
         else:
             self._answer(batch, None)
 
     async def _read_async(self, loop: asyncio.AbstractEventLoop, read: _Read, reads: AsyncReads) -> None:
-        answers = None
+        replies = None
         try:
             async with asyncio.timeout(self.READ_TIMEOUT):
-                answers = await answer_from_async_reads(reads, self.db, [delivery for delivery, _w in read.batch])
-        except Exception:  # the writer decides, and answers, whatever went wrong here
+                replies = await answer_from_async_reads(reads, self.db, [delivery for delivery, _w in read.batch])
+        except Exception:  # the writer decides, and replies, whatever went wrong here
             log.warning("intake: reading a batch on PostgreSQL failed; the writer takes it", exc_info=True)
         finally:  # cancelled too: no sender is left waiting
-            self._read(loop, read, answers)
+            self._read(loop, read, replies)
 
-    def _read(self, loop: asyncio.AbstractEventLoop, read: _Read, answers: list[Response | None] | None) -> None:
-        """The reads' answers (None if they failed or READ_TIMEOUT passed): answer them, then the next batch."""
+    def _read(self, loop: asyncio.AbstractEventLoop, read: _Read, replies: list[Response | None] | None) -> None:
+        """The reads' replies (None if they failed or READ_TIMEOUT passed): answer them, then the next batch."""
         if self.reading.get(loop) is read:
             del self.reading[loop]
-        self._answer(read.batch, answers, tried=True)
+        self._answer(read.batch, replies, tried=True)
         if self.waiting.get(loop):
             self._flush(loop)
 
     def _answer(
-        self, batch: list[tuple[Delivery, Waiter]], answers: list[Response | None] | None, *, tried: bool = False
+        self, batch: list[tuple[Delivery, Waiter]], replies: list[Response | None] | None, *, tried: bool = False
     ) -> None:
         """Each delivery's answer from reads, or else its place in the writer's queue."""
         if tried:
-            answered = answers is not None and any(answer is not None for answer in answers)
+            answered = replies is not None and any(answer is not None for answer in replies)
             self.misses = 0 if answered else self.misses + len(batch)
         for index, (delivery, waiter) in enumerate(batch):
-            answer = answers[index] if answers is not None else None
+            answer = replies[index] if replies is not None else None
             try:
                 if answer is not None:
                     waiter.answered(answer)

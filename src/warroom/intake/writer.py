@@ -31,7 +31,6 @@ from warroom.lib.groupcommit import GroupCommitter
 from warroom.lib.heldconn import HeldConnection
 from warroom.settings import Settings
 
-LOCK_TIMEOUT_MS = batchread.LOCK_TIMEOUT_MS
 LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED = "55P03", "40P01"
 
 
@@ -119,7 +118,7 @@ def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Del
     (`Pending.verify`). PostgreSQL: the batch is read in one statement (`batchread`), and the updates take
     their rows' locks in id order without the services' locks, so two processes' writers no longer take
     turns through each other's commits. A full-path transaction in another process takes the service lock
-    and then its alerts' rows in its own order, so the updates wait at most LOCK_TIMEOUT_MS for a row
+    and then its alerts' rows in its own order, so the updates wait at most batchread.LOCK_TIMEOUT_MS for a row
     (a deadlock would otherwise wait for PostgreSQL's deadlock_timeout, a second) and then take the locked
     path."""
     if sql.postgres:
@@ -321,7 +320,7 @@ def _held_for(db: Database) -> HeldConnection:
 def _setup_held(connection: Any) -> None:
     from psycopg.types.json import set_json_loads
 
-    connection.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+    connection.execute(f"SET lock_timeout = {batchread.LOCK_TIMEOUT_MS}")
     connection.commit()
     set_json_loads(orjson.loads, connection)
 
