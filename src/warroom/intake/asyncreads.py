@@ -40,26 +40,20 @@ class AsyncReads:
     async def rows(self, query: batchread.Query) -> Sequence[Any]:
         """The batch statement's rows, read on the running loop's connection."""
         async with self._connection() as connection:
-            cursor = connection.cursor()
-            await cursor.execute(batchread.STATEMENT, query.params)
-            return list(await cursor.fetchall())
+            return list(await connection.fetch(_READ, *query.params))
 
     async def write(self, pending: fastpath.Pending, sql: fastpath.Driver) -> None:
-        """The batch's re-delivery updates in one transaction, rows locked in id order, sent with its BEGIN and
-        COMMIT in one pipeline (one round trip). Each update holds only if its row is still the alert, in the
-        status (and with the annotations) it was planned from; the counts are known after the commit, so
+        """The batch's re-delivery updates, and its integrations' last use, in one statement (`Pending.batch`),
+        so in one transaction and one round trip. Each update holds only if its row is still the alert, in
+        the status (and with the annotations) it was planned from; the count is known after the commit, so
         Moved then means: the rows that still held were updated, which is what their re-delivery means for
         them, and the caller leaves every delivery of the batch to the writer, which plans them again. A row
         another transaction holds is waited for at most batchread.LOCK_TIMEOUT_MS; the driver's error then
         rolls everything back."""
+        params, expected = pending.batch()
         async with self._connection() as connection:
-            counts = []
-            async with connection.pipeline(), connection.transaction():
-                for statement, rows, counted in pending.statements(sql):
-                    cursor = connection.cursor()  # one each: a cursor's rowcount is its last statement's
-                    await cursor.executemany(statement, rows)
-                    counts.append((cursor, len(rows), counted))
-            if any(counted and cursor.rowcount != expected for cursor, expected, counted in counts):
+            status = await connection.execute(_numbered(sql.update_batch), *params)
+            if int(status.rsplit(" ", 1)[-1]) != expected:
                 raise fastpath.Moved
 
     @contextlib.asynccontextmanager
@@ -81,15 +75,20 @@ class AsyncReads:
         idle.append(connection)
 
     async def _connect(self) -> Any:
-        import psycopg  # only PostgreSQL installs get here
-        from psycopg.types.json import set_json_loads
+        import asyncpg  # only PostgreSQL installs get here
 
-        cargs, cparams = self.db.engine.dialect.create_connect_args(self.db.engine.url)
-        connection = await psycopg.AsyncConnection.connect(*cargs, **cparams, autocommit=True)
-        try:
-            await connection.execute(f"SET statement_timeout = {int(self.STATEMENT_TIMEOUT_MS)}")
-            await connection.execute(f"SET lock_timeout = {int(batchread.LOCK_TIMEOUT_MS)}")
-            set_json_loads(orjson.loads, connection)  # JSONB annotations: orjson parses them several times faster
+        url = self.db.engine.url.set(drivername="postgresql")
+        connection = await asyncpg.connect(
+            url.render_as_string(hide_password=False),
+            server_settings={
+                "statement_timeout": str(int(self.STATEMENT_TIMEOUT_MS)),
+                "lock_timeout": str(int(batchread.LOCK_TIMEOUT_MS)),
+            },
+        )
+        try:  # JSONB annotations: orjson parses them several times faster
+            await connection.set_type_codec(
+                "jsonb", schema="pg_catalog", decoder=orjson.loads, encoder=_dumps, format="text"
+            )
         except BaseException:
             await _close(connection)
             raise
@@ -99,6 +98,19 @@ class AsyncReads:
         """Close the running loop's connections (at shutdown)."""
         for connection in self.connections.pop(asyncio.get_running_loop(), []):
             await _close(connection)
+
+
+def _numbered(statement: str) -> str:
+    """A statement with the DBAPI's %s placeholders as asyncpg's $1, $2, ..."""
+    parts = statement.split("%s")
+    return "".join(f"{part}${index}" for index, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+_READ = _numbered(batchread.STATEMENT)
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 async def _close(connection: Any) -> None:

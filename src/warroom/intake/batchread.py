@@ -24,7 +24,7 @@ STATEMENT = (
     " a.id, a.fingerprint, a.status, a.annotations, a.ends_at, a.last_seen"
     " FROM intake_integrations i LEFT JOIN unnest(%s::text[]) AS f(fingerprint) ON true"
     " LEFT JOIN intake_alerts a ON a.service_id = i.service_id AND a.fingerprint = f.fingerprint"
-    " WHERE i.key_hash = ANY(%s) AND i.revoked_at IS NULL"
+    " WHERE i.key_hash = ANY(%s::text[]) AND i.revoked_at IS NULL"
 )
 # The fingerprints as a row source, so each is one lookup in the (service_id, fingerprint) index whatever the
 # table's statistics say. Written as `a.fingerprint = ANY(...)` in the join, a table without statistics yet (a

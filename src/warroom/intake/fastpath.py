@@ -62,6 +62,19 @@ class Driver:
         self.update_plain = f"UPDATE intake_alerts SET last_seen={mark}, {keep} WHERE {same} AND annotations={mark}"  # noqa: S608
         self.update_annotated = f"UPDATE intake_alerts SET last_seen={mark}, {keep}, annotations={mark} WHERE {same}"  # noqa: S608
         self.touch_integration = f"UPDATE intake_integrations SET last_used_at={mark} WHERE id={mark}"  # noqa: S608
+        # PostgreSQL writes a batch's updates and touches in one statement (`Pending.batch`): an executemany
+        # there is a pipeline of one statement per row, whose client side cost several times the server's.
+        self.update_batch = (
+            "WITH touched AS (UPDATE intake_integrations i SET last_used_at = t.used"
+            " FROM unnest(%s::timestamptz[], %s::int[]) AS t(used, id) WHERE i.id = t.id)"
+            " UPDATE intake_alerts a SET last_seen = %s::timestamptz, ends_at = COALESCE(v.ends, a.ends_at),"
+            " annotations = COALESCE(v.notes, a.annotations)"
+            " FROM unnest(%s::int[], %s::int[], %s::text[], %s::text[], %s::text[]::jsonb[], %s::timestamptz[],"
+            " %s::text[]::jsonb[])"
+            " AS v(id, service_id, fingerprint, status, was, ends, notes)"
+            " WHERE a.id = v.id AND a.service_id = v.service_id AND a.fingerprint = v.fingerprint"
+            " AND a.status = v.status AND (v.notes IS NOT NULL OR a.annotations = v.was)"
+        )
 
     def marks(self, count: int) -> str:
         return ", ".join([self.mark] * count)
@@ -338,12 +351,36 @@ class Pending:
         planned (the plan was read before its lock was taken, so another writer may have changed a row)."""
         cursor = raw.cursor()
         try:
+            if sql.postgres:
+                params, expected = self.batch()
+                cursor.execute(sql.update_batch, params)
+                if checked and cursor.rowcount != expected:
+                    raise Moved
+                return
             for statement, rows, counted in self.statements(sql):
                 cursor.executemany(statement, rows)
                 if checked and counted and cursor.rowcount != len(rows):
                     raise Moved
         finally:
             cursor.close()
+
+    def batch(self) -> tuple[tuple[Any, ...], int]:
+        """PostgreSQL: `Driver.update_batch`'s parameters, every update and touch of `statements` as arrays, and
+        how many alert rows must match (each update's condition is the one its executemany form has)."""
+        columns: tuple[list[Any], ...] = ([], [], [], [], [], [], [])
+        ids, services, prints, statuses, was, ends, notes = columns
+        for _id, update in sorted(self.updates.items()):
+            row = update.row
+            ids.append(row.id)
+            services.append(row.service_id)
+            prints.append(row.fingerprint)
+            statuses.append(row.status)
+            was.append(_json_text(update.was) if update.notes is None else None)
+            ends.append(update.ends)
+            notes.append(None if update.notes is None else _json_text(update.notes))
+        touched = sorted(self.touched, key=lambda touch: touch[1])
+        used = [touch[0] for touch in touched]
+        return (used, [touch[1] for touch in touched], self.seen, *columns), len(ids)
 
     def statements(self, sql: Driver) -> list[tuple[str, list[tuple[Any, ...]], bool]]:
         """(statement, rows, whether each row must match) for each executemany of `write`, rows in id order."""
@@ -359,6 +396,14 @@ class Pending:
         touched = sorted(self.touched, key=lambda touch: touch[1])
         out = [(sql.update_plain, plain, True), (sql.update_annotated, annotated, True)]
         return [item for item in [*out, (sql.touch_integration, touched, False)] if item[1]]
+
+
+def _json_text(bound: Any) -> str:
+    """Annotations as JSON text, from their bound form (psycopg's Jsonb wrapper on PostgreSQL), for a driver that
+    takes them as text (`Pending.batch`: the statement casts them to jsonb, whose equality ignores key order)."""
+    if isinstance(bound, str):
+        return bound
+    return orjson.dumps(getattr(bound, "obj", bound)).decode()
 
 
 def _parsed(notes: Any) -> Any:

@@ -90,7 +90,7 @@ async def answer_from_async_reads(
             await reads.write(writes, sql)
         except fastpath.Moved:
             return out  # a row moved since the read: the writer plans those deliveries again
-        except db.engine.dialect.loaded_dbapi.Error as error:
+        except Exception as error:  # the driver's (asyncpg's) error, or the connection's
             log.info("intake: a re-delivery write on the loop failed (%s); the writer takes it", error)
             return out
         for index, ids in writes.waiting:
@@ -162,6 +162,7 @@ class ReadFirst:
     MISSES = 32
     PROBE = 16
     READ_TIMEOUT = 10.0
+    IN_FLIGHT = 2
 
     def __init__(self, db: Database, writer: GroupCommitter[Delivery, Outcome]) -> None:
         self.db = db
@@ -170,12 +171,12 @@ class ReadFirst:
         self.misses = 0  # deliveries in a row the reads did not answer
         self.skipped = 0  # batches sent straight to the writer since the last try
         self.reads = AsyncReads(db) if db.is_postgres else None
-        self.reading: dict[asyncio.AbstractEventLoop, _Read] = {}  # PostgreSQL: each loop's batch being read
+        self.reading: dict[asyncio.AbstractEventLoop, set[_Read]] = {}  # PostgreSQL: each loop's batches in flight
 
     def submit(self, delivery: Delivery, waiter: Waiter) -> None:
         loop = asyncio.get_running_loop()
         waiting = self.waiting.setdefault(loop, [])
-        if not waiting and loop not in self.reading:
+        if not waiting and len(self.reading.get(loop, ())) < self.IN_FLIGHT:
             loop.call_soon(self._flush, loop)
         waiting.append((delivery, waiter))
 
@@ -190,7 +191,8 @@ class ReadFirst:
         if not self._worth_trying():
             self._answer(batch, None)
         elif self.reads is not None:
-            read = self.reading[loop] = _Read(batch)
+            read = _Read(batch)
+            self.reading.setdefault(loop, set()).add(read)
             read.task = loop.create_task(self._read_async(loop, read, self.reads))
         elif _idle_connection(self.db):
             replies = None
@@ -214,10 +216,11 @@ class ReadFirst:
 
     def _read(self, loop: asyncio.AbstractEventLoop, read: _Read, replies: list[Response | None] | None) -> None:
         """The reads' replies (None if they failed or READ_TIMEOUT passed): answer them, then the next batch."""
-        if self.reading.get(loop) is read:
-            del self.reading[loop]
+        in_flight = self.reading.get(loop)
+        if in_flight is not None:
+            in_flight.discard(read)
         self._answer(read.batch, replies, tried=True)
-        if self.waiting.get(loop):
+        if self.waiting.get(loop) and len(self.reading.get(loop, ())) < self.IN_FLIGHT:
             self._flush(loop)
 
     def _answer(
