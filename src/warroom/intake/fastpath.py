@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import orjson
@@ -243,8 +243,27 @@ class Stamp:
         self.sql = sql
         self.now = now
         self.seen = sql.bind_time(now)
-        self.second = sql.second(self.seen)
+        self.second = Second(sql, self.seen)
         self.expiry = sql.bind_time(now + RESOLVE_TIMEOUT)
+        self.expiry_second = Second(sql, self.expiry)
+
+
+class Second:
+    """The second a bound time falls in, to test stored times against cheaply: on PostgreSQL two datetime
+    comparisons, where cutting each stored time to its second (datetime.replace) cost a microsecond a call,
+    a fifth of a 100-alert re-delivery's time on the loop."""
+
+    __slots__ = ("cut", "end", "sql")
+
+    def __init__(self, sql: Driver, bound: Any) -> None:
+        self.sql = sql
+        self.cut = sql.second(bound)
+        self.end = self.cut + timedelta(seconds=1) if isinstance(self.cut, datetime) else None
+
+    def __contains__(self, value: Any) -> bool:
+        if self.end is not None and isinstance(value, datetime):
+            return bool(self.cut <= value < self.end)
+        return bool(self.sql.second(value) == self.cut)
 
 
 class Moved(Exception):
@@ -299,11 +318,12 @@ class Pending:
             if (
                 update is None
                 and notes is None
-                and sql.second(row.seen) == stamp.second
-                and (ends is None or sql.second(ends) == sql.second(row.ends))
+                and row.seen in stamp.second
+                and (ends is None or row.ends in (stamp.expiry_second if ends is stamp.expiry else Second(sql, ends)))
             ):
-                self.confirm[row.id] = (row.service_id, row.fingerprint, row.status, row.notes)
-                self.confirm[row.id] += (sql.second(row.ends), sql.second(row.seen))
+                if not sql.postgres:  # PostgreSQL plans from a fresh read only: nothing to verify
+                    self.confirm[row.id] = (row.service_id, row.fingerprint, row.status, row.notes)
+                    self.confirm[row.id] += (sql.second(row.ends), sql.second(row.seen))
                 continue
             if update is None:
                 was = row.notes if row.notes is not None else sql.bind_json(row.parsed)  # batchread leaves it
