@@ -44,16 +44,17 @@ class AsyncReads:
 
     async def write(self, pending: fastpath.Pending, sql: fastpath.Driver) -> None:
         """The batch's re-delivery updates, and its integrations' last use, in one statement (`Pending.batch`),
-        so in one transaction and one round trip. Each update holds only if its row is still the alert, in
-        the status (and with the annotations) it was planned from; the count is known after the commit, so
+        so in one transaction and one round trip. It writes nothing unless each integration the batch came
+        through is still live, and each update holds only if its row is still the alert, in the status (and
+        with the annotations) it was planned from; the count is known after the commit, so
         Moved then means: the rows that still held were updated, which is what their re-delivery means for
         them, and the caller leaves every delivery of the batch to the writer, which plans them again. A row
         another transaction holds is waited for at most batchread.LOCK_TIMEOUT_MS; the driver's error then
         rolls everything back."""
         params, expected = pending.batch()
         async with self._connection() as connection:
-            status = await connection.execute(_numbered(sql.update_batch), *params)
-            if int(status.rsplit(" ", 1)[-1]) != expected:
+            live, updated = await connection.fetchrow(_numbered(sql.update_batch), *params)
+            if not live or updated != expected:
                 raise fastpath.Moved
 
     @contextlib.asynccontextmanager

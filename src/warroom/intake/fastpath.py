@@ -64,16 +64,20 @@ class Driver:
         self.touch_integration = f"UPDATE intake_integrations SET last_used_at={mark} WHERE id={mark}"  # noqa: S608
         # PostgreSQL writes a batch's updates and touches in one statement (`Pending.batch`): an executemany
         # there is a pipeline of one statement per row, whose client side cost several times the server's.
+        # It writes nothing unless every integration the batch came through is still live, and it returns
+        # that, and how many alert rows were still as planned.
         self.update_batch = (
-            "WITH touched AS (UPDATE intake_integrations i SET last_used_at = t.used"
-            " FROM unnest(%s::timestamptz[], %s::int[]) AS t(used, id) WHERE i.id = t.id)"
-            " UPDATE intake_alerts a SET last_seen = %s::timestamptz, ends_at = COALESCE(v.ends, a.ends_at),"
-            " annotations = COALESCE(v.notes, a.annotations)"
+            "WITH live AS (SELECT count(*) = %s::int AS ok FROM intake_integrations"
+            " WHERE id = ANY(%s::int[]) AND revoked_at IS NULL),"
+            " touched AS (UPDATE intake_integrations i SET last_used_at = t.used"
+            " FROM unnest(%s::timestamptz[], %s::int[]) AS t(used, id), live WHERE live.ok AND i.id = t.id),"
+            " updated AS (UPDATE intake_alerts a SET last_seen = %s::timestamptz,"
+            " ends_at = COALESCE(v.ends, a.ends_at), annotations = COALESCE(v.notes, a.annotations)"
             " FROM unnest(%s::int[], %s::int[], %s::text[], %s::text[], %s::text[]::jsonb[], %s::timestamptz[],"
-            " %s::text[]::jsonb[])"
-            " AS v(id, service_id, fingerprint, status, was, ends, notes)"
-            " WHERE a.id = v.id AND a.service_id = v.service_id AND a.fingerprint = v.fingerprint"
-            " AND a.status = v.status AND (v.notes IS NOT NULL OR a.annotations = v.was)"
+            " %s::text[]::jsonb[]) AS v(id, service_id, fingerprint, status, was, ends, notes), live"
+            " WHERE live.ok AND a.id = v.id AND a.service_id = v.service_id AND a.fingerprint = v.fingerprint"
+            " AND a.status = v.status AND (v.notes IS NOT NULL OR a.annotations = v.was) RETURNING 1)"
+            " SELECT (SELECT ok FROM live), (SELECT count(*) FROM updated)"
         )
 
     def marks(self, count: int) -> str:
@@ -291,6 +295,7 @@ class Pending:
     seen: Any = None  # the batch's last_seen, bound
     confirm: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # row id -> the state planned from
     waiting: list[tuple[int, list[int]]] = field(default_factory=list)  # read first's: (delivery, its row ids)
+    live: set[int] = field(default_factory=set)  # read first's: the integrations that must still be live
 
     def queue(self, stamp: Stamp, planned: list[tuple[Stored, Incoming]]) -> None:
         """The same changes as pipeline._update makes for a re-delivery: last_seen, the expiry, new annotations.
@@ -374,7 +379,8 @@ class Pending:
             if sql.postgres:
                 params, expected = self.batch()
                 cursor.execute(sql.update_batch, params)
-                if checked and cursor.rowcount != expected:
+                live, updated = cursor.fetchone()
+                if checked and (not live or updated != expected):
                     raise Moved
                 return
             for statement, rows, counted in self.statements(sql):
@@ -400,7 +406,8 @@ class Pending:
             notes.append(None if update.notes is None else _json_text(update.notes))
         touched = sorted(self.touched, key=lambda touch: touch[1])
         used = [touch[0] for touch in touched]
-        return (used, [touch[1] for touch in touched], self.seen, *columns), len(ids)
+        live = sorted(self.live)
+        return (len(live), live, used, [touch[1] for touch in touched], self.seen, *columns), len(ids)
 
     def statements(self, sql: Driver) -> list[tuple[str, list[tuple[Any, ...]], bool]]:
         """(statement, rows, whether each row must match) for each executemany of `write`, rows in id order."""

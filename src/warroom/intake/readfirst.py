@@ -77,26 +77,54 @@ def answer_from_reads(db: Database, deliveries: Sequence[Delivery]) -> list[Resp
 
 
 async def answer_from_async_reads(
-    reads: AsyncReads, db: Database, deliveries: Sequence[Delivery]
+    reads: AsyncReads, db: Database, deliveries: Sequence[Delivery], cache: rowcache.LoopCache | None = None
 ) -> list[Response | None]:
-    """`answer_from_reads` for PostgreSQL: the batch's one statement, awaited on the loop (intake/asyncreads.py)."""
-    query = batchread.Query(deliveries)
-    rows = await reads.rows(query) if query.hashes else []
+    """`answer_from_reads` for PostgreSQL: the batch's one statement, awaited on the loop (intake/asyncreads.py).
+
+    With `cache`: a batch whose every delivery has a row to write (the usual re-delivery, once a second) is
+    planned from the rows last read or written here, without the read: the write's conditions check each row
+    and integration, and a row that moved sends the batch to the writer. Any other batch is read.
+    """
     sql = fastpath.driver(db.engine.dialect)
+    known = cache.known(deliveries) if cache is not None else None
+    if known is not None:
+        writes = fastpath.Pending()
+        out = answers(sql, deliveries, *known, writes=writes)
+        if len(writes.waiting) == len(deliveries) and all(
+            row_id in writes.updates for _index, ids in writes.waiting for row_id in ids
+        ):
+            return await _written(reads, sql, deliveries, out, writes, cache)
+    query = batchread.Query(deliveries)
+    integrations, stored = query.collect(sql, await reads.rows(query) if query.hashes else [])
+    if cache is not None:
+        cache.learn(integrations, stored)
     writes = fastpath.Pending()
-    out = answers(sql, deliveries, *query.collect(sql, rows), writes=writes)
-    if writes.waiting:
-        try:
-            await reads.write(writes, sql)
-        except fastpath.Moved:
-            return out  # a row moved since the read: the writer plans those deliveries again
-        except Exception as error:  # the driver's (asyncpg's) error, or the connection's
+    out = answers(sql, deliveries, integrations, stored, writes=writes)
+    return await _written(reads, sql, deliveries, out, writes, cache) if writes.waiting else out
+
+
+async def _written(
+    reads: AsyncReads,
+    sql: fastpath.Driver,
+    deliveries: Sequence[Delivery],
+    out: list[Response | None],
+    writes: fastpath.Pending,
+    cache: rowcache.LoopCache | None,
+) -> list[Response | None]:
+    """`out` with the waiting deliveries answered once `writes` commit; left to the writer if they did not."""
+    try:
+        await reads.write(writes, sql)
+    except Exception as error:  # a row moved (Moved), or the driver's (asyncpg's) error, or the connection's
+        if cache is not None:  # read afresh next time
+            cache.drop([update.row for update in writes.updates.values()], [delivery.key for delivery in deliveries])
+        if not isinstance(error, fastpath.Moved):
             log.info("intake: a re-delivery write on the loop failed (%s); the writer takes it", error)
-            return out
-        for index, ids in writes.waiting:
-            respond = deliveries[index].respond
-            assert respond is not None
-            out[index] = respond(ids)
+        return out  # the waiting deliveries' places are None: the writer plans them again
+    writes.applied()
+    for index, ids in writes.waiting:
+        respond = deliveries[index].respond
+        assert respond is not None
+        out[index] = respond(ids)
     return out
 
 
@@ -134,6 +162,7 @@ def answers(
                 touched = len(pending.touched)
                 pending.queue(stamp, planned)
                 pending.touch(stamp, found)  # a use to record, once a minute (once for the batch)
+                pending.live.add(found.id)
                 ids = [row.id for row, _item in planned]
                 if len(pending.touched) > touched or any(row_id in pending.updates for row_id in ids):
                     pending.waiting.append((len(out), ids))  # something to write first
@@ -171,6 +200,7 @@ class ReadFirst:
         self.misses = 0  # deliveries in a row the reads did not answer
         self.skipped = 0  # batches sent straight to the writer since the last try
         self.reads = AsyncReads(db) if db.is_postgres else None
+        self.cache = rowcache.LoopCache() if db.is_postgres else None
         self.reading: dict[asyncio.AbstractEventLoop, set[_Read]] = {}  # PostgreSQL: each loop's batches in flight
 
     def submit(self, delivery: Delivery, waiter: Waiter) -> None:
@@ -208,7 +238,8 @@ class ReadFirst:
         replies = None
         try:
             async with asyncio.timeout(self.READ_TIMEOUT):
-                replies = await answer_from_async_reads(reads, self.db, [delivery for delivery, _w in read.batch])
+                batch = [delivery for delivery, _waiter in read.batch]
+                replies = await answer_from_async_reads(reads, self.db, batch, self.cache)
         except Exception:  # the writer decides, and replies, whatever went wrong here
             log.warning("intake: reading a batch on PostgreSQL failed; the writer takes it", exc_info=True)
         finally:  # cancelled too: no sender is left waiting
