@@ -86,10 +86,11 @@ async def answer_from_async_reads(
     and integration, and a row that moved sends the batch to the writer. Any other batch is read.
     """
     sql = fastpath.driver(db.engine.dialect)
-    known = cache.known(deliveries) if cache is not None else None
+    stamp = fastpath.Stamp(sql, deliveries[0].clock.now())
+    known = cache.known(deliveries, stamp.second) if cache is not None else None
     if known is not None:
         writes = fastpath.Pending()
-        out = answers(sql, deliveries, *known, writes=writes)
+        out = answers(sql, deliveries, *known, writes=writes, stamp=stamp)
         if len(writes.waiting) == len(deliveries) and all(
             row_id in writes.updates for _index, ids in writes.waiting for row_id in ids
         ):
@@ -135,6 +136,7 @@ def answers(
     stored: dict[int, dict[str, fastpath.Stored]],
     *,
     writes: fastpath.Pending | None = None,
+    stamp: fastpath.Stamp | None = None,
 ) -> list[Response | None]:
     """Each delivery's answer when what it says is stored already, from a fresh read of its rows: no write,
     no lock, no transaction to commit. None in a delivery's place when it needs the writer (something to
@@ -149,8 +151,8 @@ def answers(
     or new annotations, is queued there instead, and its index and answer's ids go to `writes.waiting`: the
     caller answers it once those writes commit (or leaves it to the writer).
     """
-    now = deliveries[0].clock.now()
-    stamp = fastpath.Stamp(sql, now)
+    stamp = stamp or fastpath.Stamp(sql, deliveries[0].clock.now())
+    now = stamp.now
     pending = writes if writes is not None else fastpath.Pending()  # SQLite: the writer plans them again
     out: list[Response | None] = []
     for delivery in deliveries:

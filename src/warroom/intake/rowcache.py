@@ -12,7 +12,7 @@ from warroom.db import Database
 from warroom.intake.formats import Incoming
 
 if TYPE_CHECKING:
-    from warroom.intake.fastpath import Live, Stored
+    from warroom.intake.fastpath import Live, Second, Stored
     from warroom.intake.writer import Delivery
 
 
@@ -57,10 +57,11 @@ class LoopCache(RowCache):
         self.keys: dict[str, Live] = {}
 
     def known(
-        self, deliveries: Sequence[Delivery]
+        self, deliveries: Sequence[Delivery], second: Second
     ) -> tuple[dict[str, Live | None], dict[int, dict[str, Stored]]] | None:
         """The batch's integrations and stored alerts as `batchread.Query.collect` returns them, or None when any
-        delivery names a key or an alert not held (or is not alerts)."""
+        delivery names a key or an alert not held (or is not alerts), or an alert last seen in `second` (this
+        one: most likely a repeat with nothing to write, which needs the read anyway)."""
         integrations: dict[str, Live | None] = {}
         stored: dict[int, dict[str, Stored]] = {}
         for delivery in deliveries:
@@ -71,7 +72,7 @@ class LoopCache(RowCache):
             rows = stored.setdefault(live.service_id, {})
             for alert in delivery.alerts:
                 row = self.rows.get((live.service_id, alert.fingerprint))
-                if row is None:
+                if row is None or row.seen in second:
                     return None
                 rows[alert.fingerprint] = row
         return integrations, stored
