@@ -180,7 +180,7 @@ class ReadFirst:
 
     SQLite: the reads run on the loop itself (its readers never wait for its writer); when the pool has no
     idle connection the batch goes to the writer rather than wait for one on the loop. PostgreSQL: they run on
-    the loop too, awaited, one batch at a time per loop; what arrives meanwhile waits for the next batch. A
+    the loop too, awaited, IN_FLIGHT batches at a time per loop; what arrives meanwhile waits for the next. A
     batch not read within READ_TIMEOUT goes to the writer.
 
     When the reads have not answered any of the last MISSES deliveries they tried (a stream that mostly
