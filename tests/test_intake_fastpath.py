@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from test_intake_support import integration, make_service, path_of
-from warroom.intake import batchread, fastpath, readfirst, receivers, rowcache
+from warroom.intake import batchread, fastpath, readfirst, receivers, rowcache, statements
 from warroom.intake import writer as intake_writer
 from warroom.intake.pipeline import RESOLVE_TIMEOUT
 
@@ -240,7 +240,7 @@ def test_postgresql_reads_a_batch_in_one_statement_even_when_a_key_names_no_aler
     batch = [*_deliveries(app, key, ("Known", "same"), ("New", "x"))]
     batch.append(intake_writer.Delivery(bare, batch[0].work, clock, app.state.settings))  # no alerts: not a plan
     batch.append(intake_writer.Delivery("no-such-key", batch[0].work, clock, app.state.settings))
-    sql = fastpath.driver(db.engine.dialect)
+    sql = statements.driver(db.engine.dialect)
 
     with db.raw_connection() as raw:
         integrations, stored = batchread.read(raw, sql, batch)
@@ -264,7 +264,7 @@ def test_the_reads_answer_from_the_stored_row_not_the_cache(app, alice_api, make
     with db.raw_connection() as raw, db.write_on(raw):
         cursor = raw.cursor()
         mark = "%s" if db.is_postgres else "?"
-        sql = fastpath.driver(db.engine.dialect)
+        sql = statements.driver(db.engine.dialect)
         seen, expiry = sql.bind_time(clock.now()), sql.bind_time(clock.now() + RESOLVE_TIMEOUT)
         cursor.execute(
             f"UPDATE intake_alerts SET last_seen = {mark}, ends_at = {mark} WHERE service_id = {mark}",
@@ -338,7 +338,7 @@ def test_postgresql_loop_writes_only_rows_still_as_planned_and_leave_the_batch_t
     intake_writer.apply_batch(db, _deliveries(app, key, ("Gone", "g"), ("Kept", "k")))
     clock.advance(seconds=2)  # a new second: both re-deliveries move last_seen
     batch = _deliveries(app, key, ("Gone", "g"), ("Kept", "k"))
-    sql = fastpath.driver(db.engine.dialect)
+    sql = statements.driver(db.engine.dialect)
     reads = AsyncReads(db)
 
     async def read_resolve_write() -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from warroom.db import Database
-from warroom.intake import batchread, fastpath
+from warroom.intake import batchread, fastpath, statements
 
 log = logging.getLogger("warroom.intake")
 
@@ -45,7 +45,7 @@ class AsyncReads:
         async with self._connection() as connection:
             return list(await connection.fetch(_READ, *query.params))
 
-    async def write(self, pending: fastpath.Pending, sql: fastpath.Driver) -> None:
+    async def write(self, pending: fastpath.Pending, sql: statements.Driver) -> None:
         """The batch's re-delivery updates, and its integrations' last use, in one statement (`Pending.batch`),
         so in one transaction and one round trip. It writes nothing unless each integration the batch came
         through is still live, and each update holds only if its row is still the alert, in the status (and

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from warroom.intake import fastpath
+from warroom.intake import statements
 from warroom.intake.fastpath import Live, Stored
 from warroom.lib.tokens import hash_token
 
@@ -33,7 +33,7 @@ STATEMENT = (
 
 
 def read(
-    raw: Any, sql: fastpath.Driver, deliveries: Sequence[Any]
+    raw: Any, sql: statements.Driver, deliveries: Sequence[Any]
 ) -> tuple[dict[str, Live | None], dict[int, dict[str, Stored]]]:
     """Each key's live integration (None: unknown or revoked, alike), and by service the stored alerts the
     batch's deliveries name, as `writer.named` and `fastpath.prefetch(..., fresh=True)` would return them."""
@@ -60,7 +60,7 @@ class Query:
         self.params = (prints, list(self.hashes))
 
     def collect(
-        self, sql: fastpath.Driver, rows: Sequence[Any]
+        self, sql: statements.Driver, rows: Sequence[Any]
     ) -> tuple[dict[str, Live | None], dict[int, dict[str, Stored]]]:
         """Every fingerprint of the batch was looked up in every named service: a service may so return an
         alert that only another service's delivery named, which no plan asks for. A fingerprint a service

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from fastapi.responses import Response
 
 from warroom.db import Database
-from warroom.intake import batchread, fastpath, rowcache
+from warroom.intake import batchread, fastpath, rowcache, statements
 from warroom.intake.asyncreads import AsyncReads
 from warroom.intake.writer import Delivery, Outcome, named, writer_for
 from warroom.lib.groupcommit import GroupCommitter, Overloaded
@@ -66,7 +66,7 @@ def answer_from_reads(db: Database, deliveries: Sequence[Delivery]) -> list[Resp
     On SQLite the batch's rows are read afresh in one SELECT per service (and the row cache is refreshed from
     them), so a delivery is answered only from what is stored now, never from a cached plan.
     """
-    sql = fastpath.driver(db.engine.dialect)
+    sql = statements.driver(db.engine.dialect)
     with db.raw_connection() as raw:
         if sql.postgres:
             integrations, stored = batchread.read(raw, sql, deliveries)
@@ -85,7 +85,7 @@ async def answer_from_async_reads(
     planned from the rows last read or written here, without the read: the write's conditions check each row
     and integration, and a row that moved sends the batch to the writer. Any other batch is read.
     """
-    sql = fastpath.driver(db.engine.dialect)
+    sql = statements.driver(db.engine.dialect)
     stamp = fastpath.Stamp(sql, deliveries[0].clock.now())
     known = cache.known(deliveries, stamp.second) if cache is not None else None
     if known is not None:
@@ -106,7 +106,7 @@ async def answer_from_async_reads(
 
 async def _written(
     reads: AsyncReads,
-    sql: fastpath.Driver,
+    sql: statements.Driver,
     deliveries: Sequence[Delivery],
     out: list[Response | None],
     writes: fastpath.Pending,
@@ -130,7 +130,7 @@ async def _written(
 
 
 def answers(
-    sql: fastpath.Driver,
+    sql: statements.Driver,
     deliveries: Sequence[Delivery],
     integrations: dict[str, fastpath.Live | None],
     stored: dict[int, dict[str, fastpath.Stored]],

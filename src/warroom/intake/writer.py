@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from warroom.context import Ctx
 from warroom.db import Database
 from warroom.errors import AppError
-from warroom.intake import batchread, fastpath, rowcache, service
+from warroom.intake import batchread, fastpath, rowcache, service, statements
 from warroom.intake.formats import Incoming
 from warroom.intake.models import Integration
 from warroom.lib.clock import Clock
@@ -80,7 +80,7 @@ def apply_batch(db: Database, deliveries: Sequence[Delivery]) -> list[Response |
     service's deliveries is kept.
     """
     now = deliveries[0].clock.now()
-    sql = fastpath.driver(db.engine.dialect)
+    sql = statements.driver(db.engine.dialect)
     try:
         if sql.postgres:
             held = _held_for(db)
@@ -108,7 +108,7 @@ def apply_batch(db: Database, deliveries: Sequence[Delivery]) -> list[Response |
     return [result if result is not None else RuntimeError("no result") for result in results]
 
 
-def _fast(db: Database, raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery], now: datetime) -> _Sorted:
+def _fast(db: Database, raw: Any, sql: statements.Driver, deliveries: Sequence[Delivery], now: datetime) -> _Sorted:
     """The fast path's transaction. The batch is read and planned first, without a lock, and each row's
     update holds only if the row is still the alert, in the status and with the annotations, it was planned
     from; if any moved meanwhile, the batch is read and planned again under the lock, as the full path takes
@@ -168,7 +168,7 @@ class _Sorted:
 
 
 def named(
-    raw: Any, sql: fastpath.Driver, deliveries: Sequence[Delivery]
+    raw: Any, sql: statements.Driver, deliveries: Sequence[Delivery]
 ) -> tuple[dict[str, fastpath.Live | None], dict[int, set[str]]]:
     """What a batch names: each key's live integration (None: unknown or revoked), and the fingerprints of
     its alerts by service."""
@@ -183,7 +183,7 @@ def named(
 
 def _sort(
     raw: Any,
-    sql: fastpath.Driver,
+    sql: statements.Driver,
     deliveries: Sequence[Delivery],
     now: datetime,
     cache: rowcache.RowCache | None = None,
