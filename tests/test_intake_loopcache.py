@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from test_intake_fastpath import _deliveries
-from test_intake_support import integration, make_service
+from test_intake_support import integration, make_service, path_of
 from warroom.intake import readfirst, rowcache
 from warroom.intake import writer as intake_writer
 from warroom.intake.asyncreads import AsyncReads
@@ -124,3 +124,26 @@ def test_a_cached_plan_through_a_revoked_key_writes_nothing(on_postgres, app, al
 
     _on_loop(db, steps)
     assert not _by_title(alice_api)["k"]["last_seen"].startswith(clock.now().isoformat()[:19])
+
+
+def test_without_a_loop_connection_the_writer_answers_and_the_loop_waits_before_trying_again(
+    on_postgres, client, alice_api, make_ctx, monkeypatch
+):
+    """asyncpg refused (or a URL it does not take): every delivery is still stored and answered, by the
+    writer, and read first tries no new connection for RETRY_AFTER instead of one per batch."""
+    url = path_of(integration(alice_api, make_service(make_ctx), "prometheus")["url"])
+    attempts: list[int] = []
+
+    async def refused(self: AsyncReads) -> Any:
+        attempts.append(1)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(AsyncReads, "_connect", refused)
+    body = [{"labels": {"alertname": "NoLoop", "instance": "a"}, "annotations": {"summary": "s"}}]
+
+    statuses = [client.post(url, json=body).status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 200]
+    assert attempts == [1]
+    (alert,) = alice_api.get("/api/v1/alerts").json()["items"]
+    assert alert["status"] == "firing"

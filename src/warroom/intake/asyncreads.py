@@ -33,12 +33,18 @@ log = logging.getLogger("warroom.intake")
 
 class AsyncReads:
     STATEMENT_TIMEOUT_MS = 5_000  # the server cancels a read that takes longer (read first's own timeout is 10 s)
+    RETRY_AFTER = 5.0  # seconds without a new connection attempt after one failed
 
     def __init__(self, db: Database) -> None:
         self.db = db
         # Each loop's idle connections (one per batch read first has in flight on the loop).
         self.connections: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[Any]] = weakref.WeakKeyDictionary()
         self.closing: set[asyncio.Task[None]] = set()
+        self.down_until = 0.0  # the loop's time before which no connection is tried again
+
+    def available(self) -> bool:
+        """Whether to try a read now: not within RETRY_AFTER of a failed connection attempt."""
+        return asyncio.get_running_loop().time() >= self.down_until
 
     async def rows(self, query: batchread.Query) -> Sequence[Any]:
         """The batch statement's rows, read on the running loop's connection."""
@@ -65,7 +71,21 @@ class AsyncReads:
         """One of the running loop's idle connections, or a new one; back to idle unless it failed."""
         loop = asyncio.get_running_loop()
         idle = self.connections.setdefault(loop, [])
-        connection = idle.pop() if idle else await self._connect()
+        if idle:
+            connection = idle.pop()
+        else:
+            try:
+                connection = await self._connect()
+            except Exception:
+                # Refused, or a URL asyncpg does not take: the writer (psycopg) serves meanwhile, and one
+                # warning says why instead of one per batch.
+                log.warning(
+                    "intake: no PostgreSQL connection for read first; the writer takes every delivery for %.0f s",
+                    self.RETRY_AFTER,
+                    exc_info=True,
+                )
+                self.down_until = loop.time() + self.RETRY_AFTER
+                raise
         try:
             yield connection
         except fastpath.Moved:

@@ -223,6 +223,9 @@ class ReadFirst:
         if not self._worth_trying():
             self._answer(batch, None)
         elif self.reads is not None:
+            if not self.reads.available():  # no connection lately: the writer's, meanwhile
+                self._answer(batch, None)
+                return
             read = _Read(batch)
             self.reading.setdefault(loop, set()).add(read)
             read.task = loop.create_task(self._read_async(loop, read, self.reads))
@@ -243,7 +246,8 @@ class ReadFirst:
                 batch = [delivery for delivery, _waiter in read.batch]
                 replies = await answer_from_async_reads(reads, self.db, batch, self.cache)
         except Exception:  # the writer decides, and replies, whatever went wrong here
-            log.warning("intake: reading a batch on PostgreSQL failed; the writer takes it", exc_info=True)
+            if reads.available():  # a failed connection attempt has said why already
+                log.warning("intake: reading a batch on PostgreSQL failed; the writer takes it", exc_info=True)
         finally:  # cancelled too: no sender is left waiting
             self._read(loop, read, replies)
 
