@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import weakref
 from collections.abc import AsyncIterator, Sequence
@@ -124,6 +125,7 @@ class AsyncReads:
             await _close(connection)
 
 
+@functools.cache
 def _numbered(statement: str) -> str:
     """A statement with the DBAPI's %s placeholders as asyncpg's $1, $2, ..."""
     parts = statement.split("%s")

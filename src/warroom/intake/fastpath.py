@@ -197,7 +197,7 @@ class Pending:
     updates: dict[int, _Update] = field(default_factory=dict)  # by row id, in the order first queued
     touched: list[tuple[Any, ...]] = field(default_factory=list)  # (last_used_at, integration id)
     seen: Any = None  # the batch's last_seen, bound
-    confirm: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # row id -> the state planned from
+    confirm: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # SQLite: row id -> the state planned from
     waiting: list[tuple[int, list[int]]] = field(default_factory=list)  # read first's: (delivery, its row ids)
     live: set[int] = field(default_factory=set)  # read first's: the integrations that must still be live
 
