@@ -101,7 +101,7 @@ def create_app(
         try:
             yield
         finally:
-            await readfirst.close(app.state)  # PostgreSQL's read connection
+            await readfirst.close(app.state)  # PostgreSQL's read-first connections on this loop
             intake_writer = getattr(app.state, "intake_writer", None)
             if intake_writer is not None:
                 intake_writer.stop()  # finish the deliveries already accepted into its queue

@@ -50,7 +50,7 @@ class AsyncReads:
     async def rows(self, query: batchread.Query) -> Sequence[Any]:
         """The batch statement's rows, read on the running loop's connection."""
         async with self._connection() as connection:
-            return list(await connection.fetch(_READ, *query.params))
+            return list(await connection.fetch(_numbered(batchread.STATEMENT), *query.params))
 
     async def write(self, pending: fastpath.Pending, sql: statements.Driver) -> None:
         """The batch's re-delivery updates, and its integrations' last use, in one statement (`Pending.batch`),
@@ -130,9 +130,6 @@ def _numbered(statement: str) -> str:
     """A statement with the DBAPI's %s placeholders as asyncpg's $1, $2, ..."""
     parts = statement.split("%s")
     return "".join(f"{part}${index}" for index, part in enumerate(parts[:-1], 1)) + parts[-1]
-
-
-_READ = _numbered(batchread.STATEMENT)
 
 
 def _dumps(value: Any) -> str:

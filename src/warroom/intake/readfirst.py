@@ -140,7 +140,8 @@ def answers(
 ) -> list[Response | None]:
     """Each delivery's answer when what it says is stored already, from a fresh read of its rows: no write,
     no lock, no transaction to commit. None in a delivery's place when it needs the writer (something to
-    write, an unknown key, not an alert).
+    write, an unknown key, not an alert). (Given `rowcache.LoopCache`'s rows instead, the caller keeps the
+    result only when every delivery has a row to write, which the write's conditions check.)
 
     The deliveries of one batch all arrived before any of them was answered, on different connections (a
     request pipelined behind another is answered in turn), so none was sent after another's answer:
