@@ -1,5 +1,6 @@
 """PostgreSQL: read first's connections run its two statements on generic plans made of index lookups
-(asyncreads.PLANNER_SETTINGS), never planned again per execution."""
+(asyncreads.PLANNER_SETTINGS), never planned again per execution; bulk batches go to connections of their own,
+left to the planner."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from test_intake_fastpath import _deliveries
 from test_intake_support import integration, make_service
 from warroom.intake import batchread, readfirst, statements
 from warroom.intake import writer as intake_writer
-from warroom.intake.asyncreads import AsyncReads, _numbered
+from warroom.intake.asyncreads import LOOKUP_ROWS, AsyncReads, _numbered
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def test_the_read_and_the_write_are_never_planned_per_execution(on_postgres, app
                 batch = _deliveries(app, key, ("Disk", "d"), ("Load", "l"))
                 answers = await readfirst.answer_from_async_reads(reads, db, batch)
                 assert [getattr(answer, "status_code", None) for answer in answers] == [200, 200]
-            async with reads._connection() as connection:
+            async with reads._connection(lookup=True) as connection:
                 plans.extend(
                     await connection.fetch(
                         "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
@@ -58,7 +59,7 @@ def test_their_generic_plans_are_index_lookups_and_nested_loops(on_postgres, db)
     async def run() -> None:
         reads = AsyncReads(db)
         try:
-            async with reads._connection() as connection:
+            async with reads._connection(lookup=True) as connection:
                 for name, statement in (("read", batchread.STATEMENT), ("write", sql.update_batch)):
                     await connection.execute(f"PREPARE probe AS {_numbered(statement)}")
                     nulls = ", ".join(["NULL"] * statement.count("%s"))
@@ -74,3 +75,28 @@ def test_their_generic_plans_are_index_lookups_and_nested_loops(on_postgres, db)
         for scan in ("Seq Scan", "Hash Join", "Merge Join", "Bitmap Heap Scan"):
             assert scan not in plan, f"{name}:\n{plan}"
         assert "Index Scan" in plan, f"{name}:\n{plan}"
+
+
+def test_bulk_batches_are_read_and_written_on_connections_left_to_the_planner(
+    on_postgres, app, alice_api, make_ctx, clock, db
+):
+    key = integration(alice_api, make_service(make_ctx), "prometheus")["key"]
+    names = [(f"Bulk{index}", "b") for index in range(LOOKUP_ROWS + 8)]
+    intake_writer.apply_batch(db, _deliveries(app, key, *names))
+    modes: dict[bool, list[str]] = {}
+
+    async def run() -> None:
+        reads = AsyncReads(db)
+        try:
+            clock.advance(seconds=2)
+            answers = await readfirst.answer_from_async_reads(reads, db, _deliveries(app, key, *names))
+            assert {getattr(answer, "status_code", None) for answer in answers} == {200}
+            answers = await readfirst.answer_from_async_reads(reads, db, _deliveries(app, key, ("Bulk1", "b")))
+            assert [getattr(answer, "status_code", None) for answer in answers] == [200]
+            for lookup, idle in reads.connections[asyncio.get_running_loop()].items():
+                modes[lookup] = [await connection.fetchval("SHOW plan_cache_mode") for connection in idle]
+        finally:
+            await reads.close()
+
+    asyncio.run(run())
+    assert modes == {False: ["auto"], True: ["force_generic_plan"]}  # one connection each, idle again

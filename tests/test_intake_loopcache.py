@@ -134,7 +134,7 @@ def test_without_a_loop_connection_the_writer_answers_and_the_loop_waits_before_
     url = path_of(integration(alice_api, make_service(make_ctx), "prometheus")["url"])
     attempts: list[int] = []
 
-    async def refused(self: AsyncReads) -> Any:
+    async def refused(self: AsyncReads, *, lookup: bool) -> Any:
         attempts.append(1)
         raise OSError("connection refused")
 

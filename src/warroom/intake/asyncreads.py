@@ -38,8 +38,11 @@ class AsyncReads:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        # Each loop's idle connections (one per batch read first has in flight on the loop).
-        self.connections: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[Any]] = weakref.WeakKeyDictionary()
+        # Each loop's idle connections (one per batch read first has in flight on the loop), by kind: True for
+        # the lookups' (PLANNER_SETTINGS), False for bulk batches'.
+        self.connections: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[bool, list[Any]]] = (
+            weakref.WeakKeyDictionary()
+        )
         self.closing: set[asyncio.Task[None]] = set()
         self.down_until = 0.0  # the loop's time before which no connection is tried again
 
@@ -49,7 +52,7 @@ class AsyncReads:
 
     async def rows(self, query: batchread.Query) -> Sequence[Any]:
         """The batch statement's rows, read on the running loop's connection."""
-        async with self._connection() as connection:
+        async with self._connection(lookup=len(query.params[0]) <= LOOKUP_ROWS) as connection:
             return list(await connection.fetch(_numbered(batchread.STATEMENT), *query.params))
 
     async def write(self, pending: fastpath.Pending, sql: statements.Driver) -> None:
@@ -62,21 +65,21 @@ class AsyncReads:
         another transaction holds is waited for at most batchread.LOCK_TIMEOUT_MS; the driver's error then
         rolls everything back."""
         params, expected = pending.batch()
-        async with self._connection() as connection:
+        async with self._connection(lookup=expected <= LOOKUP_ROWS) as connection:
             live, updated = await connection.fetchrow(_numbered(sql.update_batch), *params)
             if not live or updated != expected:
                 raise fastpath.Moved
 
     @contextlib.asynccontextmanager
-    async def _connection(self) -> AsyncIterator[Any]:
-        """One of the running loop's idle connections, or a new one; back to idle unless it failed."""
+    async def _connection(self, *, lookup: bool) -> AsyncIterator[Any]:
+        """One of the running loop's idle connections of the kind, or a new one; back to idle unless it failed."""
         loop = asyncio.get_running_loop()
-        idle = self.connections.setdefault(loop, [])
+        idle = self.connections.setdefault(loop, {}).setdefault(lookup, [])
         if idle:
             connection = idle.pop()
         else:
             try:
-                connection = await self._connect()
+                connection = await self._connect(lookup=lookup)
             except Exception:
                 # Refused, or a URL asyncpg does not take: the writer (psycopg) serves meanwhile, and one
                 # warning says why instead of one per batch.
@@ -99,7 +102,7 @@ class AsyncReads:
             raise
         idle.append(connection)
 
-    async def _connect(self) -> Any:
+    async def _connect(self, *, lookup: bool) -> Any:
         import asyncpg  # only PostgreSQL installs get here
 
         url = self.db.engine.url.set(drivername="postgresql")
@@ -108,7 +111,7 @@ class AsyncReads:
             server_settings={
                 "statement_timeout": str(int(self.STATEMENT_TIMEOUT_MS)),
                 "lock_timeout": str(int(batchread.LOCK_TIMEOUT_MS)),
-                **PLANNER_SETTINGS,
+                **(PLANNER_SETTINGS if lookup else {}),
             },
         )
         try:  # JSONB annotations: orjson parses them several times faster
@@ -122,18 +125,24 @@ class AsyncReads:
 
     async def close(self) -> None:
         """Close the running loop's connections (at shutdown)."""
-        for connection in self.connections.pop(asyncio.get_running_loop(), []):
-            await _close(connection)
+        for idle in self.connections.pop(asyncio.get_running_loop(), {}).values():
+            for connection in idle:
+                await _close(connection)
 
 
 # These connections run only the batch read and the batch write, each a prepared statement (asyncpg prepares
-# every query). Left to itself, PostgreSQL re-decides per execution whether to plan the statement afresh for
-# its arguments (a custom plan) or reuse a generic one, and after each ANALYZE of intake_alerts it often
-# settled on planning afresh: measured in the single-alert benchmark, 5,100 of 7,700 reads and 1,250 of 1,750
-# writes in a run were planned again, 0.12-0.3 ms of server CPU each, which doubled the server's CPU per alert
-# in those runs. Both statements are meant to be index lookups per row whatever the table's statistics say
-# (batchread.STATEMENT's note), so the generic plan is forced, and built from index scans and nested loops
-# only: without the enable_* settings the generic plan hash-joined a sequential scan of intake_alerts.
+# every query). Left to itself, PostgreSQL re-decides at each execution whether to plan the statement afresh
+# for its arguments (a custom plan) or reuse a generic one, and after an ANALYZE of intake_alerts it often
+# settled on planning afresh: in the single-alert benchmark, up to 5,100 of 7,700 reads and 1,250 of 1,750
+# writes of a run were planned again, 0.12-0.3 ms of the server's CPU each, which doubled its CPU per alert
+# in those runs. For a batch of a few rows both statements should be index lookups per row whatever the
+# statistics say (batchread.STATEMENT's note), so on the lookups' connections the generic plan is forced and
+# made of index scans and nested loops only (without the enable_* settings it hash-joined a sequential scan
+# of intake_alerts). Bulk batches (100 alerts a request) are better served by what the planner picks for
+# their size, a hash join, than by a probe per row into indexes that re-deliveries' updates keep bloated
+# (forcing the lookup plan on them cost a quarter of the 100-alert throughput), and their planning is a
+# small part of their cost: they get connections of their own, left to the planner.
+LOOKUP_ROWS = 32
 PLANNER_SETTINGS = {
     "plan_cache_mode": "force_generic_plan",
     "enable_seqscan": "off",
