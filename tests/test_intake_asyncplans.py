@@ -84,6 +84,7 @@ def test_bulk_batches_are_read_and_written_on_connections_left_to_the_planner(
     names = [(f"Bulk{index}", "b") for index in range(LOOKUP_ROWS + 8)]
     intake_writer.apply_batch(db, _deliveries(app, key, *names))
     modes: dict[bool, list[str]] = {}
+    kinds: list[list[bool]] = []
 
     async def run() -> None:
         reads = AsyncReads(db)
@@ -91,6 +92,7 @@ def test_bulk_batches_are_read_and_written_on_connections_left_to_the_planner(
             clock.advance(seconds=2)
             answers = await readfirst.answer_from_async_reads(reads, db, _deliveries(app, key, *names))
             assert {getattr(answer, "status_code", None) for answer in answers} == {200}
+            kinds.append(sorted(reads.connections[asyncio.get_running_loop()]))  # read, then written: bulk only
             answers = await readfirst.answer_from_async_reads(reads, db, _deliveries(app, key, ("Bulk1", "b")))
             assert [getattr(answer, "status_code", None) for answer in answers] == [200]
             for lookup, idle in reads.connections[asyncio.get_running_loop()].items():
@@ -99,4 +101,5 @@ def test_bulk_batches_are_read_and_written_on_connections_left_to_the_planner(
             await reads.close()
 
     asyncio.run(run())
+    assert kinds == [[False]]
     assert modes == {False: ["auto"], True: ["force_generic_plan"]}  # one connection each, idle again
