@@ -164,7 +164,7 @@ def cmd_worker(args: argparse.Namespace, app: CliApp) -> int:
 def cmd_serve(args: argparse.Namespace, app: CliApp) -> int:
     import uvicorn
 
-    from warroom import demo
+    from warroom import demo, listeners
     from warroom.app import create_app
 
     settings = app.settings
@@ -206,10 +206,7 @@ def cmd_serve(args: argparse.Namespace, app: CliApp) -> int:
         app.print(f"  log in as {email} / {password}  ({role})")
     if settings.uses_default_secret:
         app.print("  (dev/demo mode: using the built-in secret key; never do this in production)")
-    uvicorn.run(
-        web_app,
-        factory=args.workers > 1,
-        workers=args.workers if args.workers > 1 else None,
+    options: dict[str, Any] = dict(
         host=args.host,
         port=args.port,
         ssl_certfile=args.tls_cert,
@@ -219,6 +216,10 @@ def cmd_serve(args: argparse.Namespace, app: CliApp) -> int:
         proxy_headers=True,
         http="warroom.server:WarroomHttpProtocol",
     )
+    if args.workers > 1:  # each process on a socket of its own (warroom/listeners.py)
+        listeners.run_processes(uvicorn.Config(web_app, factory=True, workers=args.workers, **options))
+    else:
+        uvicorn.run(web_app, **options)
     return 0
 
 
