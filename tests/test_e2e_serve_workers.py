@@ -26,6 +26,44 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _start_two(settings: Any, log: Any) -> tuple[subprocess.Popen[bytes], int]:
+    """`warroom serve --workers 2 --no-worker --no-access-log` on a free port, its output in `log`."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "WARROOM_DATABASE_URL": settings.database_url,
+        "WARROOM_MODE": "dev",
+        "WARROOM_SECRET_KEY": settings.secret_key,
+    }
+    command = [sys.executable, "-c", "from warroom.cli import main; main()", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--no-migrate", "--no-worker", "--workers", "2", "--no-access-log"]
+    return subprocess.Popen(command, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT), port
+
+
+def _serving(process: subprocess.Popen[bytes], port: int, log: Any, started: int = 2) -> None:
+    """Wait until `started` web processes have started, in all, and the port answers (at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, log.read_text()[-3000:]
+        assert time.monotonic() < deadline, log.read_text()[-3000:]
+        if log.read_text().count("Application startup complete") >= started:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.1)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def _alert(number: int) -> list[dict[str, Any]]:
     return [{"labels": {"alertname": "DiskFilling", "instance": f"node-{number}"}, "annotations": {"summary": "disk"}}]
 
@@ -35,40 +73,17 @@ def test_two_web_processes_serve_the_same_app_without_access_logs(settings, make
         service = catalog.create_service(ctx, name="Fleet", tier=3)
         ctx.session.flush()
         issued = integrations.create_integration(ctx, service_id=service.id, type="prometheus")
-    port = _free_port()
     log = tmp_path / "serve.log"
-    env = {
-        **os.environ,
-        "WARROOM_DATABASE_URL": settings.database_url,
-        "WARROOM_MODE": "dev",
-        "WARROOM_SECRET_KEY": settings.secret_key,
-    }
-    command = [sys.executable, "-c", "from warroom.cli import main; main()", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--no-migrate", "--no-worker", "--workers", "2", "--no-access-log"]
-    process = subprocess.Popen(command, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    process, port = _start_two(settings, log)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, "no answer on /healthz within 60 s"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+        _serving(process, port, log)
         path = f"/integrations/prometheus/{issued.key}/api/v2/alerts"
         # A fresh connection per request, so both processes take some of them.
         answers = [httpx.post(base + path, json=_alert(n), timeout=10).status_code for n in range(20)]
         page = httpx.get(f"{base}/status", timeout=10)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _stop(process)
 
     assert answers == [200] * 20
     assert page.status_code == 200
@@ -147,28 +162,9 @@ def _open_together(port: int, count: int) -> list[socket.socket]:
 
 
 def test_connections_opened_together_are_spread_over_the_processes_also_after_one_is_killed(settings, tmp_path):
-    port = _free_port()
     log = tmp_path / "serve.log"
-    env = {**os.environ, "WARROOM_DATABASE_URL": settings.database_url, "WARROOM_MODE": "dev"}
-    command = [sys.executable, "-c", "from warroom.cli import main; main()", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--no-migrate", "--no-worker", "--workers", "2", "--no-access-log"]
-    process = subprocess.Popen(command, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    process, port = _start_two(settings, log)
     clients: list[socket.socket] = []
-
-    def serving(count: int) -> None:
-        """Wait until `count` web processes have started, in all, and the port answers (at most 60 s)."""
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            ready = log.read_text().count("Application startup complete")
-            if ready >= count:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-            time.sleep(0.1)
 
     def check() -> list[int]:
         """Each web process listens on a socket of its own, and 64 connections opened together reach both."""
@@ -187,17 +183,12 @@ def test_connections_opened_together_are_spread_over_the_processes_also_after_on
         return list(listening)
 
     try:
-        serving(2)
+        _serving(process, port, log)
         victim = check()[0]
         os.kill(victim, signal.SIGKILL)  # the supervisor starts another, which must get a socket of its own
-        serving(3)
+        _serving(process, port, log, started=3)
         assert victim not in check()
     finally:
         for client in clients:
             client.close()
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _stop(process)
