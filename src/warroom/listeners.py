@@ -1,11 +1,11 @@
 """`warroom serve --workers N`: each web process listens on a socket of its own, on the same port.
 
-uvicorn's supervisor binds one socket and hands it to every process, so they all accept from one queue.
-uvloop accepts everything queued at each wake-up, so when a client opens its connections together (a load
-balancer's pool, wrk, several Alertmanagers restarting) one process often takes most of them and keeps them,
-since keep-alive connections stay where they were accepted: measured with 64 connections and two processes,
-splits of 14/50, 22/42 and 3/61, with one core busy and the other nearly idle, and the single-alert
-benchmark's throughput varying by half from one start to the next.
+uvicorn's supervisor binds one socket and hands it to every process, so they all accept from one queue, and
+whichever process wakes first takes what is queued. When a client opened its connections together (wrk; a
+load balancer's pool or several Alertmanagers restarting do the same) one process often took most of them,
+and kept them, since keep-alive connections stay where they were accepted: 64 connections split 14/50, 22/42,
+31/33 and 3/61 over two processes in four starts, one core busy and the other nearly idle, and the
+single-alert benchmark's throughput varied by half from one start to the next.
 
 Here every process binds its own socket with SO_REUSEPORT, and the kernel spreads new connections over the
 listening sockets by a hash of each connection's addresses. The supervisor keeps a bound socket that never
@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 from uvicorn.supervisors.multiprocess import Multiprocess
@@ -30,10 +30,11 @@ log = logging.getLogger("uvicorn.error")
 STARTUP_FAILURE = 3  # uvicorn's exit code when it cannot start
 
 
-def own_socket(family: int, address: Any) -> socket.socket:
-    """A socket of this process's own on `address`, in the port's SO_REUSEPORT group (bound, not listening:
-    uvicorn's server listens on it)."""
-    sock = socket.socket(family, socket.SOCK_STREAM)
+_Socket = TypeVar("_Socket", bound=socket.socket)
+
+
+def _bound(sock: _Socket, address: Any) -> _Socket:
+    """`sock` bound to `address` in the port's SO_REUSEPORT group (closed if that fails)."""
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
@@ -42,6 +43,11 @@ def own_socket(family: int, address: Any) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+def own_socket(family: int, address: Any) -> socket.socket:
+    """A web process's own socket on `address` (bound; uvicorn's server listens on it)."""
+    return _bound(socket.socket(family, socket.SOCK_STREAM), address)
 
 
 class SharedPort(socket.socket):
@@ -55,15 +61,7 @@ class SharedPort(socket.socket):
 def bind_shared(host: str, port: int) -> SharedPort:
     """The supervisor's socket on (host, port); port 0 picks a free port, which every process then shares."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = SharedPort(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        sock.bind((host, port))
-    except BaseException:
-        sock.close()
-        raise
-    return sock
+    return _bound(SharedPort(family, socket.SOCK_STREAM), (host, port))
 
 
 def run_processes(config: uvicorn.Config) -> None:

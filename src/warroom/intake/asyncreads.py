@@ -32,6 +32,28 @@ from warroom.intake import batchread, fastpath, statements
 log = logging.getLogger("warroom.intake")
 
 
+# These connections run only the batch read and the batch write, each a prepared statement (asyncpg prepares
+# every query). Left to itself, PostgreSQL re-decides at each execution whether to plan the statement afresh
+# for its arguments (a custom plan) or reuse a generic one, and after an ANALYZE of intake_alerts it often
+# settled on planning afresh: in the single-alert benchmark, up to 5,100 of 7,700 reads and 1,250 of 1,750
+# writes of a run were planned again, 0.12-0.3 ms of the server's CPU each, which doubled its CPU per alert
+# in those runs. For a batch of a few rows both statements should be index lookups per row whatever the
+# statistics say (batchread.STATEMENT's note), so on the lookups' connections the generic plan is forced and
+# made of index scans and nested loops only (without the enable_* settings it hash-joined a sequential scan
+# of intake_alerts). Bulk batches (100 alerts a request) are better served by what the planner picks for
+# their size, a hash join, than by a probe per row into indexes that re-deliveries' updates keep bloated
+# (forcing the lookup plan on them cost a quarter of the 100-alert throughput), and their planning is a
+# small part of their cost: they get connections of their own, left to the planner.
+LOOKUP_ROWS = 32
+PLANNER_SETTINGS = {
+    "plan_cache_mode": "force_generic_plan",
+    "enable_seqscan": "off",
+    "enable_bitmapscan": "off",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+}
+
+
 class AsyncReads:
     STATEMENT_TIMEOUT_MS = 5_000  # the server cancels a read that takes longer (read first's own timeout is 10 s)
     RETRY_AFTER = 5.0  # seconds without a new connection attempt after one failed
@@ -128,28 +150,6 @@ class AsyncReads:
         for idle in self.connections.pop(asyncio.get_running_loop(), {}).values():
             for connection in idle:
                 await _close(connection)
-
-
-# These connections run only the batch read and the batch write, each a prepared statement (asyncpg prepares
-# every query). Left to itself, PostgreSQL re-decides at each execution whether to plan the statement afresh
-# for its arguments (a custom plan) or reuse a generic one, and after an ANALYZE of intake_alerts it often
-# settled on planning afresh: in the single-alert benchmark, up to 5,100 of 7,700 reads and 1,250 of 1,750
-# writes of a run were planned again, 0.12-0.3 ms of the server's CPU each, which doubled its CPU per alert
-# in those runs. For a batch of a few rows both statements should be index lookups per row whatever the
-# statistics say (batchread.STATEMENT's note), so on the lookups' connections the generic plan is forced and
-# made of index scans and nested loops only (without the enable_* settings it hash-joined a sequential scan
-# of intake_alerts). Bulk batches (100 alerts a request) are better served by what the planner picks for
-# their size, a hash join, than by a probe per row into indexes that re-deliveries' updates keep bloated
-# (forcing the lookup plan on them cost a quarter of the 100-alert throughput), and their planning is a
-# small part of their cost: they get connections of their own, left to the planner.
-LOOKUP_ROWS = 32
-PLANNER_SETTINGS = {
-    "plan_cache_mode": "force_generic_plan",
-    "enable_seqscan": "off",
-    "enable_bitmapscan": "off",
-    "enable_hashjoin": "off",
-    "enable_mergejoin": "off",
-}
 
 
 @functools.cache
