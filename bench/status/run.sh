@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Status page under load: the in-app render cache vs nginx serving the static export of the same page.
 #
-#   bench/status/run.sh            (needs wrk and nginx: apt-get install wrk nginx-light)
+#   bench/status/run.sh            (installs wrk and nginx-light with apt-get when missing; needs root then)
 #
 # Knobs: DUR=10s WARMUP=10s THREADS=2 CONNS=64 WORKERS=2 (`warroom serve --workers`: as many processes as nginx,
 # which runs one per core). The warm-up covers start-up: each process compiles its templates and runs every
@@ -9,6 +9,9 @@
 # tracked by PID and stopped by PID. Scratch state lives in a mktemp directory removed at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
+apt_ensure wrk:wrk nginx:nginx-light || die "needs wrk and nginx"
 DUR=${DUR:-10s} WARMUP=${WARMUP:-10s} THREADS=${THREADS:-2} CONNS=${CONNS:-64} WORKERS=${WORKERS:-2}
 APP_PORT=${APP_PORT:-18090} NGINX_PORT=${NGINX_PORT:-18091}
 TMP=$(mktemp -d /tmp/bench-status.XXXXXX)
